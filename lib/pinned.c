@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "pinned.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define PAGE 4096u
+
+int kj_virt_to_phys(const void *va, uint64_t *pa, struct kj_err *e)
+{
+	uint64_t entry, vpn = (uint64_t)(uintptr_t)va / PAGE;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return kj_fail_errno(e, "cannot open /proc/self/pagemap");
+	if (pread(fd, &entry, 8, (off_t)(vpn * 8)) != 8) {
+		close(fd);
+		return kj_fail_errno(e, "cannot read /proc/self/pagemap");
+	}
+	close(fd);
+	if (!(entry >> 63))
+		return kj_fail(e, EFAULT, "page at %p is not in memory", va);
+	entry &= (1ULL << 55) - 1;
+	if (!entry)
+		return kj_fail(e, EPERM, "/proc/self/pagemap hides physical frame "
+			       "numbers from this user; run as root");
+	*pa = entry * PAGE + (uint64_t)(uintptr_t)va % PAGE;
+	return 0;
+}
+
+int kj_pinned_alloc(struct kj_pinned *pp, size_t npages, struct kj_err *e)
+{
+	memset(pp, 0, sizeof(*pp));
+	pp->pipefd[0] = pp->pipefd[1] = -1;
+	if (npages == 0 || npages > KJ_PINNED_MAX_PAGES)
+		return kj_fail(e, EINVAL, "cannot pin %zu pages", npages);
+	pp->va = mmap(NULL, npages * PAGE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (pp->va == MAP_FAILED) {
+		pp->va = NULL;
+		return kj_fail_errno(e, "cannot allocate %zu pages", npages);
+	}
+	pp->npages = npages;
+	memset(pp->va, 0, npages * PAGE);
+	if (mlock(pp->va, npages * PAGE))
+		goto fail_errno;
+	if (pipe2(pp->pipefd, O_CLOEXEC | O_NONBLOCK))
+		goto fail_errno;
+	if (fcntl(pp->pipefd[1], F_SETPIPE_SZ, (int)(npages * PAGE * 2)) < 0 && npages > 8)
+		goto fail_errno;
+	for (size_t i = 0; i < npages; i++) {
+		struct iovec iov = { (char *)pp->va + i * PAGE, PAGE };
+
+		if (vmsplice(pp->pipefd[1], &iov, 1, 0) != (ssize_t)PAGE)
+			goto fail_errno;
+		if (kj_virt_to_phys((char *)pp->va + i * PAGE, &pp->phys[i], e)) {
+			kj_pinned_free(pp);
+			return -1;
+		}
+	}
+	return 0;
+fail_errno:
+	kj_fail_errno(e, "cannot lock and pin the result page");
+	kj_pinned_free(pp);
+	return -1;
+}
+
+int kj_pinned_verify(const struct kj_pinned *pp, struct kj_err *e)
+{
+	for (size_t i = 0; i < pp->npages; i++) {
+		uint64_t pa;
+
+		if (kj_virt_to_phys((char *)pp->va + i * PAGE, &pa, e))
+			return -1;
+		if (pa != pp->phys[i])
+			return kj_fail(e, EAGAIN, "pinned page %zu moved from 0x%llx to "
+				       "0x%llx", i, (unsigned long long)pp->phys[i],
+				       (unsigned long long)pa);
+	}
+	return 0;
+}
+
+void kj_pinned_free(struct kj_pinned *pp)
+{
+	if (pp->pipefd[0] >= 0)
+		close(pp->pipefd[0]);
+	if (pp->pipefd[1] >= 0)
+		close(pp->pipefd[1]);
+	if (pp->va)
+		munmap(pp->va, pp->npages * PAGE);
+	memset(pp, 0, sizeof(*pp));
+	pp->pipefd[0] = pp->pipefd[1] = -1;
+}

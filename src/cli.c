@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *kj_cmd_name = "kjump";
+
+int kj_report(const struct kj_err *e)
+{
+	fprintf(stderr, "%s: error: %s\n", kj_cmd_name, e->msg);
+	return KJ_EXIT_FAIL;
+}
+
+int kj_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", kj_cmd_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", kj_cmd_name);
+	return KJ_EXIT_USAGE;
+}
+
+void kj_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", kj_cmd_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int kj_parse_u64(const char *s, uint64_t *out, struct kj_err *e)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	if (!s || !*s || *s == '-')
+		return kj_fail(e, EINVAL, "'%s' is not a number", s ? s : "");
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return kj_fail(e, EINVAL, "'%s' is not a number", s);
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end == 'i' && shift)
+		end++;
+	if (*end == 'B' && shift)
+		end++;
+	if (*end)
+		return kj_fail(e, EINVAL, "'%s' is not a number (trailing '%s')", s, end);
+	if (shift && v > (UINT64_MAX >> shift))
+		return kj_fail(e, ERANGE, "'%s' is too large", s);
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+double kj_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int kj_read_file(const char *path, size_t max, uint8_t **data, size_t *len,
+		 struct kj_err *e)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint8_t *buf;
+	size_t got = 0;
+
+	if (fd < 0)
+		return kj_fail_errno(e, "cannot open %s", path);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return kj_fail(e, EINVAL, "%s is not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > max) {
+		close(fd);
+		return kj_fail(e, EFBIG, "%s is %lld bytes; the limit is %zu", path,
+			       (long long)st.st_size, max);
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		close(fd);
+		return kj_fail(e, ENOMEM, "out of memory reading %s", path);
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			kj_fail_errno(e, "cannot read %s", path);
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	*data = buf;
+	*len = got;
+	return 0;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What every kjump subcommand shares: the command table, error reporting,
+ * number parsing, clocks, and the programs built into the binary.
+ */
+#ifndef KJUMP_CLI_H
+#define KJUMP_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/error.h"
+
+/* Exit statuses, the same for every subcommand. */
+enum {
+	KJ_EXIT_OK = 0,
+	KJ_EXIT_FAIL = 1,	/* refused or failed; the message says why */
+	KJ_EXIT_USAGE = 2,	/* bad command line */
+	KJ_EXIT_STATUS = 3,	/* `call`: the program returned non-zero */
+};
+
+#define KJUMP_VERSION "0.1.0"
+
+struct kj_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+extern const struct kj_cmd kj_cmds[];
+extern const char *kj_cmd_name;	/* for messages: "kjump call" */
+
+/* Print "kjump CMD: error: MSG" and return KJ_EXIT_FAIL. */
+int kj_report(const struct kj_err *e);
+/* Print a usage error plus a pointer to --help; return KJ_EXIT_USAGE. */
+int kj_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Progress and information lines, on stderr, prefixed by the command. */
+void kj_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "0x1000", "4096", "64K", "256M", "1G" -> bytes. */
+int kj_parse_u64(const char *s, uint64_t *out, struct kj_err *e);
+
+double kj_now(void);	/* CLOCK_MONOTONIC seconds */
+
+/* Programs built into this binary: payload/examples, purgatory, restore. */
+int kj_blob_find(const char *name, const uint8_t **data, size_t *len);
+/* The names of the `kjump call` examples, NULL-terminated. */
+extern const char *const kj_call_examples[];
+
+/* Read a whole file (up to max bytes) into malloc'd memory. */
+int kj_read_file(const char *path, size_t max, uint8_t **data, size_t *len,
+		 struct kj_err *e);
+
+int cmd_call(int argc, char **argv);
+
+#endif

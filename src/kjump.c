@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kjump: kexec jump and kexec-based hibernation from user space.
+ * This file only dispatches: one file per subcommand (cmd_<name>.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+const struct kj_cmd kj_cmds[] = {
+	{ "call", cmd_call, "call a physical-mode program and come back" },
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: kjump COMMAND [OPTION...] [ARG...]\n"
+		"\n"
+		"kexec jump for x86_64 Linux: call physical-mode programs, switch\n"
+		"between kernels, snapshot and hibernate the running system.\n"
+		"\n"
+		"Commands:\n");
+	for (const struct kj_cmd *c = kj_cmds; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f,
+		"\n"
+		"Run 'kjump COMMAND --help' for a command's options.\n"
+		"Exit status: 0 success, 1 refused or failed (the message says why),\n"
+		"2 bad usage, 3 a called program returned a non-zero status.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static char name[64];
+
+	if (argc < 2) {
+		usage(stderr);
+		return KJ_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		if (argc > 2 && strcmp(argv[1], "help") == 0)
+			for (const struct kj_cmd *c = kj_cmds; c->name; c++)
+				if (!strcmp(c->name, argv[2])) {
+					char *help[] = { argv[2], "--help", NULL };
+
+					snprintf(name, sizeof(name), "kjump %s", c->name);
+					kj_cmd_name = name;
+					return c->fn(2, help);
+				}
+		usage(stdout);
+		return KJ_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("kjump %s\n", KJUMP_VERSION);
+		return KJ_EXIT_OK;
+	}
+	for (const struct kj_cmd *c = kj_cmds; c->name; c++)
+		if (!strcmp(c->name, argv[1])) {
+			snprintf(name, sizeof(name), "kjump %s", c->name);
+			kj_cmd_name = name;
+			return c->fn(argc - 1, argv + 1);
+		}
+	fprintf(stderr, "kjump: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return KJ_EXIT_USAGE;
+}

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers of the VM scenarios (sourced by tests/vm/run and demo).
+#
+# A scenario is tests/vm/scenarios/NAME.sh defining a function `run` that
+# boots one or more QEMU guests with these helpers and ends with `verdict`
+# (or prints "FAIL: reason" itself and returns 1). Guests report through
+# the serial console: lines "KJTEST ..." written by tests/vm/guest/lib.sh.
+
+KJ_TOP=${KJ_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+KJ_BUILD=$KJ_TOP/build
+KJ_CACHE=${KJUMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kjump}
+
+# Path of the test kernel's bzImage (built and cached on first use).
+vm_kernel_test() { "$KJ_TOP/kernel/build.sh"; }
+# Directory of Debian's stock cloud kernel (vmlinuz, config, lib/modules).
+vm_kernel_stock() { "$KJ_TOP/tests/vm/stock-kernel"; }
+
+# vm_initramfs OUT GUEST_SCRIPT [SRC:DST ...]
+# A gzip'd newc cpio: busybox, kjump, the test tools, the guest library,
+# GUEST_SCRIPT as /test.sh, and any extra SRC:DST files.
+vm_initramfs() {
+	local out=$1 script=$2 root
+	shift 2
+	root=$(mktemp -d "${out%/*}/root.XXXXXX")
+	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,root,boot}
+	cp /bin/busybox "$root/bin/busybox"
+	cp "$KJ_BUILD/bin/kjump" "$root/bin/kjump"
+	[ -x "$KJ_BUILD/tests/membuf" ] && cp "$KJ_BUILD/tests/membuf" "$root/bin/membuf"
+	cp "$KJ_TOP/tests/vm/guest/init" "$root/init"
+	cp "$KJ_TOP/tests/vm/guest/lib.sh" "$root/lib.sh"
+	cp "$script" "$root/test.sh"
+	local f
+	for f in "$@"; do
+		mkdir -p "$root/$(dirname "${f#*:}")"
+		cp -r "${f%%:*}" "$root/${f#*:}"
+	done
+	chmod +x "$root/init"
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$out"
+	rm -rf "$root"
+}
+
+# vm_run LOG KERNEL INITRD [--mem M] [--smp N] [--timeout S] [--disk FILE]...
+#        [--append "ARGS"]
+# Boots a guest under TCG and waits for it to power off or time out.
+# Sets VM_RC (0: powered off; 124: timed out; else QEMU's status).
+vm_run() {
+	local log=$1 kernel=$2 initrd=$3 mem=1G smp=2 timeout=300 append=""
+	local -a disks=()
+	shift 3
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--mem) mem=$2; shift 2 ;;
+		--smp) smp=$2; shift 2 ;;
+		--timeout) timeout=$2; shift 2 ;;
+		--disk) disks+=(-drive "file=$2,format=raw,if=virtio,cache=unsafe"); shift 2 ;;
+		--append) append=$2; shift 2 ;;
+		*) echo "vm_run: unknown option $1" >&2; return 2 ;;
+		esac
+	done
+	: >"$log"
+	VM_RC=0
+	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -machine pc \
+		-cpu max -m "$mem" -smp "$smp" -nodefaults -no-reboot \
+		-display none -serial "file:$log" \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 $append" \
+		"${disks[@]}" </dev/null >"$log.qemu" 2>&1 || VM_RC=$?
+	return 0
+}
+
+# verdict LOG: print PASS or "FAIL: reason" from a guest's console log.
+verdict() {
+	local log=$1 line
+	line=$(grep -a '^KJTEST RESULT' "$log" | tail -n 1 | tr -d '\r')
+	case $line in
+	"KJTEST RESULT PASS"*) echo PASS; return 0 ;;
+	"KJTEST RESULT FAIL"*) echo "FAIL: ${line#KJTEST RESULT FAIL: }"; return 1 ;;
+	esac
+	if [ "${VM_RC:-0}" = 124 ]; then
+		echo "FAIL: guest timed out (last console line: $(tail -n 1 "$log" | tr -d '\r' | cut -c1-120))"
+	elif grep -aq 'Kernel panic' "$log"; then
+		echo "FAIL: guest kernel panic: $(grep -a -m1 'Kernel panic' "$log" | tr -d '\r' | cut -c1-120)"
+	else
+		echo "FAIL: guest stopped without a verdict (QEMU status ${VM_RC:-?}; log $log)"
+	fi
+	return 1
+}
