@@ -53,5 +53,11 @@ int kj_read_file(const char *path, size_t max, uint8_t **data, size_t *len,
 		 struct kj_err *e);
 
 int cmd_call(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
+int cmd_switch(int argc, char **argv);
+int cmd_back(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_peek(int argc, char **argv);
 
 #endif

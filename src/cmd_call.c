@@ -65,7 +65,11 @@ static int load_program(const char *name, struct kj_program *p, struct kj_err *e
 	size_t len;
 	int ret;
 
-	if (!strchr(name, '/') && kj_blob_find(name, &blob, &len) == 0)
+	bool builtin = false;
+
+	for (const char *const *x = kj_call_examples; *x; x++)
+		builtin |= !strcmp(*x, name);
+	if (!strchr(name, '/') && builtin && kj_blob_find(name, &blob, &len) == 0)
 		return kj_program_parse(blob, len, MAX_PROGRAM_SPAN, p, e) ?
 			kj_prefix(e, "built-in program %s", name) : 0;
 	if (kj_read_file(name, MAX_PROGRAM_FILE, &file, &len, e)) {

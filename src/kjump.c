@@ -10,6 +10,12 @@
 
 const struct kj_cmd kj_cmds[] = {
 	{ "call", cmd_call, "call a physical-mode program and come back" },
+	{ "load", cmd_load, "load a second kernel B beside this one (A)" },
+	{ "switch", cmd_switch, "in A: jump to B; returns when B jumps back" },
+	{ "back", cmd_back, "in B: jump back to A; returns when A switches again" },
+	{ "status", cmd_status, "which role this kernel plays, what is loaded" },
+	{ "unload", cmd_unload, "in A: drop the loaded B" },
+	{ "peek", cmd_peek, "in B: show A's physical memory" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "amem.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memmap.h"
+
+#define PAGE 4096ULL
+
+int kj_bmem_read(struct kj_ranges *out, struct kj_err *e)
+{
+	struct kj_memmap mm;
+	char *cmd;
+	const char *k;
+	unsigned long long core = 0;
+
+	if (kj_read_text("/proc/cmdline", &cmd, NULL, e))
+		return -1;
+	k = strstr(cmd, "elfcorehdr=");
+	if (k)
+		sscanf(k + 11, "%llx", &core);
+	free(cmd);
+	if (kj_memmap_read(&mm, e))
+		return -1;
+	memset(out, 0, sizeof(*out));
+	if (kj_ranges_copy(out, &mm.ram, -1, e))
+		goto fail;
+	for (size_t i = 0; i < mm.firmware.n; i++)
+		if (mm.firmware.r[i].type == KJ_MEM_RESERVED && core &&
+		    mm.firmware.r[i].start <= core && core < mm.firmware.r[i].end &&
+		    kj_ranges_add(out, mm.firmware.r[i].start, mm.firmware.r[i].end,
+				  KJ_MEM_RAM, e))
+			goto fail;
+	/* page-align inward, as the kexec segments were */
+	for (size_t i = 0; i < out->n; i++) {
+		out->r[i].start = kj_align_up(out->r[i].start, PAGE);
+		out->r[i].end = kj_align_down(out->r[i].end, PAGE);
+		out->r[i].type = KJ_MEM_RAM;
+	}
+	kj_ranges_normalize(out);
+	kj_memmap_free(&mm);
+	return 0;
+fail:
+	kj_memmap_free(&mm);
+	kj_ranges_free(out);
+	return -1;
+}
+
+static int vm_read(void *ctx, uint64_t pa, void *buf, size_t len, struct kj_err *e)
+{
+	return kj_vmcore_read(ctx, pa, buf, len, e);
+}
+
+int kj_amem_open(struct kj_amem *m, uint64_t a_entry, struct kj_err *e)
+{
+	memset(m, 0, sizeof(*m));
+	m->a_entry = a_entry;
+	if (kj_vmcore_open(&m->vm, "/proc/vmcore", e))
+		return -1;
+	m->vm_open = true;
+	if (kj_bmem_read(&m->b_mem, e) ||
+	    kj_kimage_find_map(vm_read, &m->vm, a_entry & ~(PAGE - 1), &m->b_mem,
+			       &m->map, &m->nmap, e)) {
+		kj_amem_close(m);
+		return -1;
+	}
+	return 0;
+}
+
+void kj_amem_close(struct kj_amem *m)
+{
+	if (m->vm_open)
+		kj_vmcore_close(&m->vm);
+	kj_ranges_free(&m->b_mem);
+	free(m->map);
+	memset(m, 0, sizeof(*m));
+}
+
+uint64_t kj_amem_where(const struct kj_amem *m, uint64_t pa)
+{
+	uint64_t page = pa & ~(PAGE - 1);
+
+	if (!kj_ranges_covers(&m->b_mem, page, page + PAGE, -1))
+		return pa;
+	uint64_t src = kj_remap_lookup(m->map, m->nmap, page);
+	return src ? src + (pa & (PAGE - 1)) : 0;
+}
+
+int kj_amem_read(struct kj_amem *m, uint64_t pa, void *buf, size_t len,
+		 struct kj_err *e)
+{
+	uint8_t *out = buf;
+
+	while (len) {
+		size_t n = PAGE - (pa & (PAGE - 1));
+		uint64_t at;
+
+		if (n > len)
+			n = len;
+		at = kj_amem_where(m, pa);
+		if (!at)
+			return kj_fail(e, ENODATA, "A had nothing at 0x%llx (a free page "
+				       "the kernel lent to B)", (unsigned long long)pa);
+		if (kj_vmcore_read(&m->vm, at, out, n, e))
+			return -1;
+		out += n;
+		pa += n;
+		len -= n;
+	}
+	return 0;
+}

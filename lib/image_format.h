@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kjump image: a saved copy of a whole running system's memory (A),
+ * written by `kjump save` in the second kernel (B), read by `info`,
+ * `verify`, `export` and `resume`, and by the freestanding restore payload.
+ * Plain fixed-size little-endian types only: this header is shared with
+ * payload code that has no libc.
+ *
+ * On the target (a raw block device, a partition, or a file):
+ *
+ *   0            header block (4 KiB). Written twice: first with state
+ *                WRITING before any data (so an older image on the same
+ *                target stops being resumable at once), last with state
+ *                COMPLETE after everything else is on stable storage.
+ *                The header is the commit record.
+ *   data_offset  chunks: each one zstd frame (content checksum on) holding
+ *                a run of whole pages of the data stream; each chunk starts
+ *                on a 4 KiB boundary.
+ *   index_offset the index: sections listed in the header, each a plain
+ *                array, covered by index_xxh64.
+ *
+ * The data stream is every DATA page of A in ascending page frame number
+ * order. The extents say where each page of the stream goes; ZERO extents
+ * have no bytes in the stream and are restored as zero pages. Pages in no
+ * extent were left out (free in A, or B's own memory) and their content
+ * does not matter to A.
+ */
+#ifndef KJUMP_IMAGE_FORMAT_H
+#define KJUMP_IMAGE_FORMAT_H
+
+#include <stdint.h>
+
+#define KJ_IMG_MAGIC		0x474d49504d554a4bULL	/* "KJUMPIMG" */
+#define KJ_IMG_VERSION		1
+#define KJ_IMG_HEADER_SIZE	4096u
+#define KJ_IMG_PAGE_SIZE	4096u
+#define KJ_IMG_ALIGN		4096u
+#define KJ_IMG_ARCH_X86_64	62	/* EM_X86_64 */
+
+enum kj_img_state {
+	KJ_IMG_WRITING = 1,	/* being written, or the writer died */
+	KJ_IMG_COMPLETE = 2,	/* committed; may be resumed once */
+	KJ_IMG_CONSUMED = 3,	/* resumed (or marked so); not again */
+};
+
+enum kj_img_kind {
+	KJ_IMG_SNAPSHOT = 1,	/* A continued after the save */
+	KJ_IMG_HIBERNATION = 2,	/* the machine powered off after the save */
+};
+
+/* Index sections: header.sect[] holds one entry per type present. */
+enum kj_img_sect_type {
+	KJ_SECT_EXTENTS = 1,	/* struct kj_img_extent[], sorted by pfn */
+	KJ_SECT_CHUNKS = 2,	/* struct kj_img_chunk[], in stream order */
+	KJ_SECT_MEMMAP = 3,	/* struct kj_img_range[]: A's memory map */
+	KJ_SECT_REMAP = 4,	/* struct kj_img_remap[]: see below */
+	KJ_SECT_VMCOREINFO = 5,	/* A's VMCOREINFO note text, NUL-free */
+	KJ_SECT_MAX = 8,
+};
+
+struct kj_img_sect {
+	uint32_t type;		/* enum kj_img_sect_type, 0 = unused slot */
+	uint32_t entry_size;	/* bytes per entry (1 for text) */
+	uint64_t offset;	/* from the start of the index */
+	uint64_t count;		/* entries */
+};
+
+enum kj_img_extent_kind {
+	KJ_EXT_DATA = 1,	/* pages are the next npages of the stream */
+	KJ_EXT_ZERO = 2,	/* pages are all zero */
+};
+
+struct kj_img_extent {
+	uint64_t pfn;		/* first page frame number */
+	uint64_t npages;
+	uint32_t kind;		/* enum kj_img_extent_kind */
+	uint32_t reserved;
+};
+
+struct kj_img_chunk {
+	uint64_t offset;	/* of the zstd frame, from the target's start */
+	uint32_t csize;		/* compressed bytes */
+	uint32_t npages;	/* pages of the stream it holds */
+	uint64_t first_page;	/* index of its first page in the stream */
+	uint64_t xxh64;		/* XXH64 (seed 0) of the csize bytes */
+};
+
+/* Memory ranges of A, [start, end), with e820 types (1 = RAM). */
+struct kj_img_range {
+	uint64_t start, end;
+	uint32_t type;
+	uint32_t reserved;
+};
+
+/*
+ * While A is stopped for the save, the pages of B's region hold B, and A's
+ * own content of those pages sits in backup pages the kernel chose (the
+ * preserve-context swap). The image stores memory as it physically is at
+ * that moment, which is what A's re-entry code expects: it swaps the pages
+ * back itself. A remap entry says "A's content of pages [dst, dst+n) is in
+ * the image at pages [src, src+n)", so `export` can show A's memory as A
+ * sees it.
+ */
+struct kj_img_remap {
+	uint64_t dst_pfn;
+	uint64_t src_pfn;
+	uint64_t npages;
+};
+
+struct kj_img_header {
+	uint64_t magic;			/* KJ_IMG_MAGIC */
+	uint32_t version;		/* KJ_IMG_VERSION */
+	uint32_t header_size;		/* KJ_IMG_HEADER_SIZE */
+	uint32_t state;			/* enum kj_img_state */
+	uint32_t kind;			/* enum kj_img_kind */
+	uint32_t page_size;		/* 4096 */
+	uint32_t arch;			/* KJ_IMG_ARCH_X86_64 */
+	uint8_t uuid[16];		/* random, per image */
+	uint64_t created;		/* Unix time, seconds */
+	uint64_t consumed;		/* Unix time of resume, or 0 */
+	uint64_t jump_back_entry;	/* A's re-entry address (physical) */
+	char release[65];		/* A's `uname -r` */
+	char machine[31];		/* e.g. "x86_64" (NUL-padded) */
+	uint64_t ram_bytes;		/* A's System RAM total */
+	uint64_t region_start, region_end; /* B's memory, not saved */
+
+	/* Page accounting, over A's System RAM pages. */
+	uint64_t pages_total;		/* RAM pages of A */
+	uint64_t pages_data;		/* saved with content */
+	uint64_t pages_zero;		/* saved as zero */
+	uint64_t pages_free;		/* left out: free in A's allocator */
+	uint64_t pages_excluded;	/* left out: B's own memory, other */
+
+	uint64_t data_offset;		/* first chunk */
+	uint64_t data_bytes;		/* compressed bytes, alignment included */
+	uint64_t nchunks;
+	uint64_t chunk_pages;		/* pages per chunk (last may be fewer) */
+	uint64_t index_offset;
+	uint64_t index_size;
+	uint64_t index_xxh64;		/* XXH64 of the index bytes */
+	uint64_t target_min_size;	/* index_offset + index_size */
+	struct kj_img_sect sect[KJ_SECT_MAX];
+
+	uint8_t pad[KJ_IMG_HEADER_SIZE - 488 - 8];
+	uint64_t header_xxh64;		/* XXH64 of the bytes before this field */
+};
+
+_Static_assert(sizeof(struct kj_img_header) == KJ_IMG_HEADER_SIZE,
+	       "kjump image header must be exactly one 4 KiB block");
+
+#endif

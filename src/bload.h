@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KJUMP_BLOAD_H
+#define KJUMP_BLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "state.h"
+#include "../lib/error.h"
+
+struct kj_load_opts {
+	const char *kernel, *initrd, *append;
+	uint64_t reserve;	/* 0: default */
+	uint64_t region_addr;	/* 0: choose */
+	const char *purpose;
+	bool verbose;
+};
+
+/* Plan, check and load B with preserved context; record it in *st. */
+int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *e);
+
+#endif

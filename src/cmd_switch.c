@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kjump switch (in A): jump to B, return when B jumps back.
+ * kjump back (in B): jump back to A, return when A switches to B again.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bload.h"
+#include "cli.h"
+#include "peer.h"
+#include "../lib/kexec.h"
+#include "../lib/preflight.h"
+#include "../lib/vmcore.h"
+
+static int simple_opts(int argc, char **argv, void (*help)(void), bool *force)
+{
+	static const struct option lo[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+fh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'f': *force = true; break;
+		case 'h': help(); return KJ_EXIT_OK;
+		default: return kj_usage_error("unknown option");
+		}
+	}
+	if (optind != argc)
+		return kj_usage_error("unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
+static void switch_help(void)
+{
+	printf("Usage: kjump switch [--force]\n"
+	       "\n"
+	       "Jump from this kernel (A) to the kernel B that 'kjump load' loaded.\n"
+	       "The first switch boots B; later ones resume B where it stopped.\n"
+	       "Returns when B runs 'kjump back'. While B runs, A is frozen: its\n"
+	       "tasks, devices and memory wait untouched.\n");
+}
+
+int kj_switch_to_b(struct kj_state *st, double *seconds, struct kj_err *e)
+{
+	double t0;
+
+	sync();		/* should B never come back, A's files are on disk */
+	t0 = kj_now();
+	if (kj_kexec_jump(e))
+		return -1;
+	*seconds = kj_now() - t0;
+	st->switches++;
+	return kj_state_save(st, e);
+}
+
+int cmd_switch(int argc, char **argv)
+{
+	struct kj_err e = { 0 };
+	struct kj_sysinfo si;
+	struct kj_state st;
+	bool force = false;
+	double secs;
+	int r = simple_opts(argc, argv, switch_help, &force);
+
+	if (r >= 0)
+		return r;
+	kj_sysinfo_read(&si);
+	if (kj_preflight(&si, KJ_NEED_ROOT | KJ_NEED_JUMP, force, &e))
+		return kj_report(&e);
+	r = kj_state_load('a', &st, &e);
+	if (r < 0)
+		return kj_report(&e);
+	if (si.kexec_loaded != 1) {
+		if (r == 0)
+			kj_state_remove('a');
+		kj_fail(&e, ENOENT, "nothing is loaded to switch to; run 'kjump load "
+			"KERNEL' first");
+		return kj_report(&e);
+	}
+	if (r == 1 || !st.loaded) {
+		kj_fail(&e, EPERM, "the loaded kexec image was not loaded by 'kjump "
+			"load'; kjump will not jump into it");
+		return kj_report(&e);
+	}
+	kj_info("switching to B (%s)", st.switches ? "resume" : "first boot");
+	if (kj_switch_to_b(&st, &secs, &e))
+		return kj_report(&e);
+	printf("back in A after %.2f s in B (switch %lu)\n", secs, st.switches);
+	return KJ_EXIT_OK;
+}
+
+static void back_help(void)
+{
+	printf("Usage: kjump back [--force]\n"
+	       "\n"
+	       "In a kernel B started by 'kjump switch': jump back to A, which\n"
+	       "continues where it stopped. Returns when A switches to B again.\n"
+	       "The first 'back' loads a small jump-back image; later ones only jump.\n");
+}
+
+int cmd_back(int argc, char **argv)
+{
+	struct kj_err e = { 0 };
+	struct kj_sysinfo si;
+	struct kj_state st;
+	struct kj_peer peer;
+	bool force = false;
+	double t0;
+	int r = simple_opts(argc, argv, back_help, &force);
+
+	if (r >= 0)
+		return r;
+	kj_sysinfo_read(&si);
+	if (kj_preflight(&si, KJ_NEED_ROOT | KJ_NEED_JUMP, force, &e) ||
+	    kj_peer_read(&peer, &e))
+		return kj_report(&e);
+	r = kj_state_load('b', &st, &e);
+	if (r < 0)
+		return kj_report(&e);
+	if (r == 1 || !st.loaded || si.kexec_loaded != 1) {
+		if (si.kexec_loaded == 1) {
+			kj_fail(&e, EBUSY, "a kexec image that kjump did not load is "
+				"loaded here; unload it (kexec -u) first");
+			return kj_report(&e);
+		}
+		if (kj_peer_load_jump_back(&peer, &e))
+			return kj_report(&e);
+		memset(&st, 0, sizeof(st));
+		st.role = 'b';
+		st.loaded = true;
+		st.peer_entry = peer.entry;
+		st.entry = peer.entry;
+		st.since = time(NULL);
+		if (kj_state_save(&st, &e))
+			return kj_report(&e);
+	}
+	kj_info("back to A (entry 0x%llx)", (unsigned long long)peer.entry);
+	sync();
+	t0 = kj_now();
+	if (kj_kexec_jump(&e))
+		return kj_report(&e);
+	st.switches++;
+	if (kj_state_save(&st, &e))
+		return kj_report(&e);
+	printf("back in B after %.2f s in A (switch %lu)\n", kj_now() - t0, st.switches);
+	return KJ_EXIT_OK;
+}

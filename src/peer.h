@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * B's view of its peer A: A's re-entry address (left in B's command line
+ * by the purgatory) and the one-page image that jumps there.
+ */
+#ifndef KJUMP_PEER_H
+#define KJUMP_PEER_H
+
+#include <stdint.h>
+
+#include "../lib/error.h"
+
+struct kj_peer {
+	uint64_t entry;		/* A's re-entry address */
+};
+
+/* Fails unless this kernel was started by kjump (kjump.b=1 and a recorded
+ * kexec_jump_back_entry on /proc/cmdline). */
+int kj_peer_read(struct kj_peer *p, struct kj_err *e);
+/* Parse a command line text; pure. */
+int kj_peer_parse_cmdline(const char *cmdline, struct kj_peer *p, struct kj_err *e);
+/* Load (once) the preserve-context image whose entry is A's re-entry. */
+int kj_peer_load_jump_back(const struct kj_peer *p, struct kj_err *e);
+
+#endif
