@@ -105,7 +105,7 @@ unit: all
 check: all
 	@tools/deps unit kernel vm peers
 	@$(MAKE) --no-print-directory $(UNIT_BIN) $(TOOL_BIN)
-	@tests/check
+	@KJ_UNIT_BINS="$(UNIT_BIN)" tests/check
 
 demo: all
 	@tools/deps kernel vm

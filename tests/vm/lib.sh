@@ -22,6 +22,7 @@ vm_initramfs() {
 	local out=$1 script=$2 root
 	shift 2
 	root=$(mktemp -d "${out%/*}/root.XXXXXX")
+	chmod 755 "$root"
 	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,root,boot}
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$KJ_BUILD/bin/kjump" "$root/bin/kjump"
