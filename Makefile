@@ -32,9 +32,9 @@ P_ELF := $(BLOBS:%=$(B)/payload/%.elf)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-TOOL_BIN := $(B)/tests/membuf
+TOOL_BIN := $(B)/tests/membuf $(B)/bench/rawjump
 
-.PHONY: all deps check unit demo install clean payloads
+.PHONY: all deps check unit demo bench install clean payloads
 all: deps $(B)/bin/kjump
 
 deps:
@@ -96,6 +96,15 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libkjump.a $(P_ELF)
 $(B)/tests/membuf: tests/vm/tools/membuf.c $(B)/libkjump.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(KJ_CFLAGS) -static -o $@ $< $(B)/libkjump.a $(LIBS)
+
+$(B)/bench/rawjump: bench/tools/rawjump.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Wall -Wextra -static -o $@ $<
+
+bench: all
+	@tools/deps kernel vm peers
+	@$(MAKE) --no-print-directory $(TOOL_BIN)
+	@bench/run-all
 
 unit: all
 	@tools/deps unit

@@ -26,7 +26,8 @@
 #define MAX_INITRD (1u << 30)
 #define ENTRY_KEY "kexec_jump_back_entry=0x"
 
-/* The console= arguments of A's command line: B talks where A talks. */
+/* The console arguments of A's command line (console=, earlycon,
+ * loglevel=, quiet): B talks where and as much as A does. */
 static void a_consoles(char *out, size_t n)
 {
 	char *cmd = NULL, *save = NULL;
@@ -37,7 +38,8 @@ static void a_consoles(char *out, size_t n)
 	if (kj_read_text("/proc/cmdline", &cmd, NULL, &e))
 		return;
 	for (char *t = strtok_r(cmd, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
-		if (!strncmp(t, "console=", 8) || !strncmp(t, "earlycon", 8)) {
+		if (!strncmp(t, "console=", 8) || !strncmp(t, "earlycon", 8) ||
+		    !strncmp(t, "loglevel=", 9) || !strcmp(t, "quiet")) {
 			int w = snprintf(out + used, n - used, "%s%s", used ? " " : "", t);
 
 			if (w < 0 || (size_t)w >= n - used)

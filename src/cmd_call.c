@@ -41,6 +41,7 @@ static void help(void)
 	       "      --at ADDR    load a relocatable program at physical ADDR\n"
 	       "  -f, --force      jump even if CONFIG_KEXEC_JUMP cannot be confirmed\n"
 	       "  -q, --quiet      print only the results\n"
+	       "  -e, --each       print every call's latency (with --repeat)\n"
 	       "  -h, --help       show this help\n"
 	       "\n"
 	       "Built-in programs:\n"
@@ -54,7 +55,7 @@ static void help(void)
 
 struct call_opts {
 	unsigned long repeat;
-	bool force, quiet, have_at;
+	bool force, quiet, have_at, each;
 	uint64_t at;
 };
 
@@ -206,6 +207,7 @@ int cmd_call(int argc, char **argv)
 		{ "at", required_argument, NULL, 'A' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "each", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -222,7 +224,7 @@ int cmd_call(int argc, char **argv)
 	double *lat = NULL;
 	int c, rc = KJ_EXIT_FAIL, loaded = 0;
 
-	while ((c = getopt_long(argc, argv, "+n:fqh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+n:fqeh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (kj_parse_u64(optarg, &v, &e) || v == 0 || v > 1000000)
@@ -237,6 +239,7 @@ int cmd_call(int argc, char **argv)
 			break;
 		case 'f': o.force = true; break;
 		case 'q': o.quiet = true; break;
+		case 'e': o.each = true; break;
 		case 'h': help(); return KJ_EXIT_OK;
 		default: return kj_usage_error("unknown option");
 		}
@@ -321,8 +324,11 @@ int cmd_call(int argc, char **argv)
 	} else {
 		double sum = 0;
 
-		for (unsigned long i = 0; i < o.repeat; i++)
+		for (unsigned long i = 0; i < o.repeat; i++) {
 			sum += lat[i];
+			if (o.each)
+				printf("call %lu: %.3f ms\n", i + 1, lat[i] * 1e3);
+		}
 		qsort(lat, o.repeat, sizeof(*lat), cmp_double);
 		printf("calls: %lu\n", o.repeat);
 		printf("latency: min %.1f ms, median %.1f ms, mean %.1f ms, max %.1f ms\n",
