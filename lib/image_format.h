@@ -55,6 +55,7 @@ enum kj_img_sect_type {
 	KJ_SECT_MEMMAP = 3,	/* struct kj_img_range[]: A's memory map */
 	KJ_SECT_REMAP = 4,	/* struct kj_img_remap[]: see below */
 	KJ_SECT_VMCOREINFO = 5,	/* A's VMCOREINFO note text, NUL-free */
+	KJ_SECT_VMAP = 6,	/* struct kj_img_vmap[]: A's virtual mappings */
 	KJ_SECT_MAX = 8,
 };
 
@@ -105,6 +106,18 @@ struct kj_img_remap {
 	uint64_t dst_pfn;
 	uint64_t src_pfn;
 	uint64_t npages;
+};
+
+/*
+ * How A's kernel maps physical memory into its virtual address space: the
+ * direct map and the kernel image (as in A's /proc/vmcore program
+ * headers). `export` gives the core the same mappings, which tools that
+ * read kernel symbols (vmcore-dmesg, crash) need.
+ */
+struct kj_img_vmap {
+	uint64_t paddr;
+	uint64_t vaddr;
+	uint64_t size;
 };
 
 struct kj_img_header {

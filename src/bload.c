@@ -75,7 +75,15 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 		kj_prefix(e, "kernel %s", o->kernel);
 		goto out;
 	}
-	if (o->initrd && kj_read_file(o->initrd, MAX_INITRD, &initrd, &initrd_len, e)) {
+	if (o->initrd_buf) {
+		initrd = malloc(o->initrd_buf_len);
+		if (!initrd) {
+			kj_fail(e, ENOMEM, "out of memory");
+			goto out;
+		}
+		memcpy(initrd, o->initrd_buf, o->initrd_buf_len);
+		initrd_len = o->initrd_buf_len;
+	} else if (o->initrd && kj_read_file(o->initrd, MAX_INITRD, &initrd, &initrd_len, e)) {
 		kj_prefix(e, "initrd");
 		goto out;
 	}

@@ -10,6 +10,8 @@
 
 struct kj_load_opts {
 	const char *kernel, *initrd, *append;
+	const void *initrd_buf;	/* instead of reading `initrd` (a name for it) */
+	size_t initrd_buf_len;
 	uint64_t reserve;	/* 0: default */
 	uint64_t region_addr;	/* 0: choose */
 	const char *purpose;
@@ -18,5 +20,7 @@ struct kj_load_opts {
 
 /* Plan, check and load B with preserved context; record it in *st. */
 int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *e);
+/* Jump to the loaded B; *seconds = how long A was stopped. */
+int kj_switch_to_b(struct kj_state *st, double *seconds, struct kj_err *e);
 
 #endif

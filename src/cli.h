@@ -52,6 +52,7 @@ extern const char *const kj_call_examples[];
 int kj_read_file(const char *path, size_t max, uint8_t **data, size_t *len,
 		 struct kj_err *e);
 
+int kj_rescue_main(void);
 int cmd_call(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
@@ -59,5 +60,11 @@ int cmd_switch(int argc, char **argv);
 int cmd_back(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_peek(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+int cmd_hibernate(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

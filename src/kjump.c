@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -16,6 +17,12 @@ const struct kj_cmd kj_cmds[] = {
 	{ "status", cmd_status, "which role this kernel plays, what is loaded" },
 	{ "unload", cmd_unload, "in A: drop the loaded B" },
 	{ "peek", cmd_peek, "in B: show A's physical memory" },
+	{ "save", cmd_save, "in B: write an image of A's memory" },
+	{ "snapshot", cmd_snapshot, "save an image of this running system and go on" },
+	{ "hibernate", cmd_hibernate, "save an image of this system and power off" },
+	{ "info", cmd_info, "show what an image is" },
+	{ "verify", cmd_verify, "check every checksum of an image" },
+	{ "export", cmd_export, "write an image as an ELF core for crash tools" },
 	{ NULL, NULL, NULL },
 };
 
@@ -40,6 +47,10 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static char name[64];
+
+	/* As B's /init (the initramfs of snapshot and hibernate). */
+	if (getpid() == 1)
+		return kj_rescue_main();
 
 	if (argc < 2) {
 		usage(stderr);

@@ -57,6 +57,8 @@ int kj_state_load(char role, struct kj_state *st, struct kj_err *e)
 		else if (!strcmp(line, "kernel")) snprintf(st->kernel, sizeof(st->kernel), "%s", eq);
 		else if (!strcmp(line, "initrd")) snprintf(st->initrd, sizeof(st->initrd), "%s", eq);
 		else if (!strcmp(line, "purpose")) snprintf(st->purpose, sizeof(st->purpose), "%s", eq);
+		else if (!strcmp(line, "target")) snprintf(st->target, sizeof(st->target), "%s", eq);
+		else if (!strcmp(line, "tag")) snprintf(st->tag, sizeof(st->tag), "%s", eq);
 	}
 	fclose(f);
 	return 0;
@@ -76,9 +78,10 @@ int kj_state_save(const struct kj_state *st, struct kj_err *e)
 	fprintf(f, "loaded=%d\nregion_start=0x%" PRIx64 "\nregion_end=0x%" PRIx64
 		"\nlow_start=0x%" PRIx64 "\nlow_end=0x%" PRIx64 "\nentry=0x%" PRIx64
 		"\npeer_entry=0x%" PRIx64 "\nswitches=%lu\nsince=%lld\nkernel=%s\n"
-		"initrd=%s\npurpose=%s\n", st->loaded, st->region_start, st->region_end,
+		"initrd=%s\npurpose=%s\ntarget=%s\ntag=%s\n", st->loaded, st->region_start, st->region_end,
 		st->low_start, st->low_end, st->entry, st->peer_entry, st->switches,
-		(long long)st->since, st->kernel, st->initrd, st->purpose);
+		(long long)st->since, st->kernel, st->initrd, st->purpose, st->target,
+		st->tag);
 	if (fclose(f) || rename(tmp, path))
 		return kj_fail_errno(e, "cannot write %s", path);
 	return 0;

@@ -23,6 +23,8 @@ struct kj_state {
 	time_t since;
 	char kernel[256], initrd[256];
 	char purpose[32];		/* "switch", "snapshot", "hibernate" */
+	char target[256];		/* snapshot/hibernate: where B saves */
+	char tag[33];			/* ... and the tag it checks there (hex) */
 };
 
 /* 0: loaded into *st; 1: no state; -1: error. */

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Writing and reading kjump images (the format is in image_format.h).
+ *
+ * Writer: `kjump save` runs in the small second kernel B, reads A's memory
+ * page by page in ascending pfn order and hands each page to
+ * kj_img_writer_add(). Pages go into chunks of chunk_pages pages; worker
+ * threads compress whole chunks in parallel (one zstd frame each), and a
+ * single writer thread puts them on the target strictly in stream order.
+ * Memory stays bounded: the caller blocks when all slots are busy.
+ *
+ * Reader: every byte of the target is treated as hostile. kj_img_open()
+ * validates the header and the whole index so that the rest of kjump can
+ * trust the arrays in struct kj_img without further checks (bounds,
+ * order, counts, overflow). Chunk contents are checked when read.
+ *
+ * The reader's rule for errors:
+ *   -1   nothing trustworthy could be read: I/O error, out of memory, no
+ *        magic, an unsupported version or header size, a header checksum
+ *        mismatch, a target too short to hold the header, or a page size
+ *        or architecture kjump does not handle. The header can't be
+ *        believed, so there is nothing to show.
+ *    0   the header is intact (its checksum holds), so img->hdr may be
+ *        printed. img->complete says whether the image is usable as a
+ *        whole: the save finished, the target holds every byte, and the
+ *        index is intact and consistent. If not, img->problem says why
+ *        and the index fields below are empty (NULL / 0):
+ *          "incomplete: the save did not finish (state WRITING)"
+ *          "incomplete: the image needs N bytes but the target has M"
+ *          "index checksum mismatch: the index is corrupt"
+ *          "invalid header: ..."  fields that contradict each other or
+ *                                 are out of range, checksum or not
+ *          "invalid index: ..."   a section, extent or chunk that breaks
+ *                                 the rules (kj_img_open() lists them)
+ * A CONSUMED image is complete: its data is intact, it just must not be
+ * resumed again (see kj_img_check_resumable()).
+ */
+#ifndef KJUMP_IMAGE_H
+#define KJUMP_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "image_format.h"
+
+#define KJ_IMG_DATA_OFFSET	(1ULL << 20)	/* where the writer puts chunk 0 */
+#define KJ_IMG_DEFAULT_CHUNK_PAGES 1024u	/* 4 MiB of memory per chunk */
+/* Largest chunk either side accepts: bounds the buffers a hostile image
+ * can make the reader allocate, and keeps every csize inside uint32_t. */
+#define KJ_IMG_MAX_CHUNK_PAGES	16384u		/* 64 MiB */
+#define KJ_IMG_MAX_THREADS	256u
+/* The reader refuses a bigger index (it is read into memory whole). */
+#define KJ_IMG_MAX_INDEX_SIZE	(1ULL << 30)
+/* Limits on the small sections; kj_img_worst_case_size() allows for them. */
+#define KJ_IMG_MAX_MEMMAP	8192u		/* entries */
+#define KJ_IMG_MAX_REMAP	(1u << 20)	/* entries: a 4 GiB region, page by page */
+#define KJ_IMG_MAX_VMAP		8192u		/* entries */
+#define KJ_IMG_MAX_VMCOREINFO	65536u		/* bytes */
+/* Page frame numbers must keep pfn * 4096 inside 64 bits. */
+#define KJ_IMG_MAX_PFN		(1ULL << 52)
+
+/* ------------------------------------------------------------------ */
+/* Common                                                              */
+
+const char *kj_img_state_name(uint32_t state);	/* "writing", "complete", ... */
+const char *kj_img_kind_name(uint32_t kind);	/* "snapshot", "hibernation" */
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" into buf (at least 37 bytes). */
+char *kj_img_uuid_str(const uint8_t uuid[16], char *buf);
+
+/* All 4096 bytes zero? Compares 8-byte words; stops at the first
+ * non-zero 64-byte block. `page` need not be aligned. */
+bool kj_img_page_is_zero(const void *page);
+
+/* XXH64 (seed 0) of the header bytes before header_xxh64. */
+uint64_t kj_img_header_hash(const struct kj_img_header *h);
+
+/*
+ * Check a header block read from offset 0 of a target: magic, version,
+ * header_size, header_xxh64, page_size, arch. Returns -1 with the reason
+ * ("no kjump image on this target", "header checksum mismatch: the header
+ * is corrupt", ...) when the header can't be trusted. It does not judge
+ * the other fields (kj_img_open() does that).
+ */
+int kj_img_header_check(const struct kj_img_header *h, struct kj_err *e);
+
+/* Size in bytes of a regular file or block device. */
+int kj_img_target_size(int fd, uint64_t *size, struct kj_err *e);
+
+/* pread/pwrite all of `len` bytes at `off`, retrying short transfers and
+ * EINTR. kj_img_pread fails with code EIO and "unexpected end of the
+ * target" when the target ends first. `what` names the bytes in the
+ * message ("the index", "chunk 3"). */
+int kj_img_pread(int fd, void *buf, size_t len, uint64_t off,
+		 const char *what, struct kj_err *e);
+int kj_img_pwrite(int fd, const void *buf, size_t len, uint64_t off,
+		  const char *what, struct kj_err *e);
+
+/*
+ * Bytes a target must have to hold an image of `pages` pages in the worst
+ * case: every page stored with content, none compressible (zstd's
+ * compress bound per chunk), each chunk padded to 4 KiB, one extent per
+ * page, the largest memmap, remap and vmcoreinfo sections the writer
+ * accepts, and the index padded to 4 KiB, all after data_offset.
+ * Saturates at UINT64_MAX. kj_img_worst_case_size() uses the default
+ * chunk size.
+ */
+uint64_t kj_img_worst_case_size(uint64_t pages);
+uint64_t kj_img_worst_case_size_cp(uint64_t pages, uint32_t chunk_pages);
+
+/*
+ * Rewrite the header block at offset 0 of fd with a new state (and
+ * consumed = now for KJ_IMG_CONSUMED, 0 otherwise) and a new header_xxh64,
+ * then fdatasync. Refuses a header that fails kj_img_header_check() and a
+ * state that is not one of enum kj_img_state. Used to mark a resumed image
+ * consumed before A runs again, so that it can never be resumed twice.
+ */
+int kj_img_set_state(int fd, uint32_t state, struct kj_err *e);
+
+/* ------------------------------------------------------------------ */
+/* Writer                                                              */
+
+struct kj_img_writer;
+
+struct kj_img_writer_opts {
+	unsigned threads;	/* compression threads; 0: online CPUs */
+	/* zstd level; 0 means kjump's default, 1 (zstd's own "0" would be
+	 * its default 3, far slower). Negative levels trade ratio for
+	 * speed. Must lie in [ZSTD_minCLevel(), ZSTD_maxCLevel()]. */
+	int level;
+	uint32_t chunk_pages;	/* 0: KJ_IMG_DEFAULT_CHUNK_PAGES */
+	uint32_t kind;		/* enum kj_img_kind; 0: KJ_IMG_SNAPSHOT */
+	const char *release;	/* A's `uname -r` (<= 64 chars), or NULL */
+	const char *machine;	/* e.g. "x86_64" (<= 30 chars), or NULL */
+	uint64_t jump_back_entry;
+	uint64_t ram_bytes;
+	uint64_t region_start, region_end;
+	/* If non-zero (and target_size is), refuse at open a target smaller
+	 * than kj_img_worst_case_size_cp(worst_case_pages, chunk_pages), before
+	 * anything is written. 0: only the trivial minimum is checked and a
+	 * target that fills up fails later, from add or finish. */
+	uint64_t worst_case_pages;
+};
+
+struct kj_img_stats {
+	uint64_t pages_data, pages_zero;
+	uint64_t bytes_in;	/* uncompressed bytes of DATA pages */
+	uint64_t bytes_out;	/* compressed bytes (sum of csize) */
+	uint64_t image_bytes;	/* target_min_size: header to end of index */
+	uint64_t chunks;
+	uint64_t extents;
+	double seconds;		/* from open to the end of finish */
+};
+
+/*
+ * Start an image on fd (a block device or a regular file opened for
+ * writing, without O_DIRECT: the header and index writes are not
+ * page-aligned in memory). target_size is the target's size in bytes; 0 means a regular
+ * file that may grow without limit. opts may be NULL (all defaults).
+ *
+ * Writes the header with state WRITING at offset 0 and fdatasyncs it
+ * before returning, so a previous image on the same target stops being
+ * resumable before a single byte of it is overwritten. Starts the
+ * compression threads. Memory: about max(2 * threads, 3) slots of
+ * chunk_pages * 4 KiB * 2 bytes (see kj_img_writer_memory()), plus one
+ * zstd context per thread and 24 bytes per extent.
+ */
+int kj_img_writer_open(struct kj_img_writer **w, int fd, uint64_t target_size,
+		       const struct kj_img_writer_opts *o, struct kj_err *e);
+
+/* Bytes of chunk buffers a writer with these settings allocates. */
+uint64_t kj_img_writer_memory(unsigned threads, uint32_t chunk_pages);
+
+/*
+ * Add the 4096-byte page at `pfn`. pfns must be strictly increasing. An
+ * all-zero page goes into a ZERO extent and not into the stream; any other
+ * page goes into a DATA extent and the stream. Blocks while every chunk
+ * slot is busy. Errors from the compression or writer threads (a write
+ * error, a target that is too small, a zstd failure) surface here or in
+ * kj_img_writer_finish() and are sticky: after one, every call fails with
+ * it (the caller then calls kj_img_writer_abort()). A refused argument (a
+ * pfn out of order or out of range) is not sticky: nothing was added.
+ */
+int kj_img_writer_add(struct kj_img_writer *w, uint64_t pfn, const void *page,
+		      struct kj_err *e);
+
+/* The other sections; each may be set any time before finish, and a
+ * second call replaces the first. Arrays and text are copied. */
+int kj_img_writer_set_memmap(struct kj_img_writer *w,
+			     const struct kj_img_range *r, size_t n,
+			     struct kj_err *e);
+int kj_img_writer_set_remap(struct kj_img_writer *w,
+			    const struct kj_img_remap *r, size_t n,
+			    struct kj_err *e);
+int kj_img_writer_set_vmap(struct kj_img_writer *w,
+			   const struct kj_img_vmap *v, size_t n,
+			   struct kj_err *e);
+/* Trailing NULs are dropped; any other NUL is refused. */
+int kj_img_writer_set_vmcoreinfo(struct kj_img_writer *w, const char *text,
+				 size_t len, struct kj_err *e);
+void kj_img_writer_set_counts(struct kj_img_writer *w, uint64_t pages_total,
+			      uint64_t pages_free, uint64_t pages_excluded);
+
+/*
+ * Flush the last chunk, wait for all chunks to be written, write the index
+ * after the last chunk, fdatasync, then write the COMPLETE header and
+ * fdatasync again. Frees w in every case; on failure the header on the
+ * target stays WRITING. st may be NULL.
+ */
+int kj_img_writer_finish(struct kj_img_writer *w, struct kj_img_stats *st,
+			 struct kj_err *e);
+
+/* Stop the threads and free w without committing: the header on the
+ * target stays WRITING. NULL is fine. */
+void kj_img_writer_abort(struct kj_img_writer *w);
+
+/* ------------------------------------------------------------------ */
+/* Reader                                                              */
+
+struct kj_img {
+	int fd;				/* not owned: the caller closes it */
+	uint64_t target_size;
+	struct kj_img_header hdr;	/* release and machine NUL-terminated */
+	bool complete;
+	char problem[256];		/* why not complete, else "" */
+
+	/* Valid (and validated) only when complete. */
+	uint8_t *index;			/* index_size bytes */
+	const struct kj_img_extent *ext;	/* sorted, disjoint, npages > 0 */
+	uint64_t next;
+	uint64_t *ext_first;		/* stream index of each extent's first
+					 * page (DATA pages before it) */
+	const struct kj_img_chunk *chunk;	/* stream order, contiguous */
+	uint64_t nchunks;
+	const struct kj_img_range *memmap;
+	uint64_t nmemmap;
+	const struct kj_img_remap *remap;
+	uint64_t nremap;
+	const struct kj_img_vmap *vmap;
+	uint64_t nvmap;
+	const char *vmcoreinfo;		/* NOT NUL-terminated; no NUL inside */
+	uint64_t vmcoreinfo_len;
+
+	/* Scratch for kj_img_read_chunk(): so a kj_img must not be used by
+	 * two threads at once (open the target once per thread instead). */
+	void *cbuf;
+	void *dctx;
+};
+
+/*
+ * Open the image on fd. target_size 0: ask the fd (regular file size or
+ * block device size). Return value and img->complete / img->problem as
+ * described at the top of this file. img needs kj_img_close() after a
+ * return of 0 (calling it after -1 is harmless).
+ *
+ * A complete image satisfies, and users may rely on:
+ *   header  state and kind known; release and machine NUL-terminated;
+ *           data_offset 4 KiB-aligned, >= 4096; 1 <= chunk_pages <=
+ *           KJ_IMG_MAX_CHUNK_PAGES; data_offset + data_bytes <=
+ *           index_offset; index_size <= KJ_IMG_MAX_INDEX_SIZE;
+ *           target_min_size == index_offset + index_size <= target size.
+ *   index   XXH64 == index_xxh64; section slots: type 0 and all zero, or
+ *           a known type, at most once each, the format's entry_size,
+ *           inside the index, 8-byte aligned (arrays); EXTENTS and CHUNKS
+ *           present.
+ *   extents kind DATA or ZERO, npages > 0, pfn + npages <= KJ_IMG_MAX_PFN,
+ *           sorted by pfn and disjoint; DATA pages sum to pages_data and
+ *           ZERO pages to pages_zero.
+ *   chunks  nchunks entries; chunk i holds stream pages [first_page,
+ *           first_page + npages) with first_page the sum of the npages
+ *           before it; npages == chunk_pages except for the last chunk
+ *           (1..chunk_pages); they sum to pages_data; offset 4 KiB-aligned,
+ *           at or after the previous chunk's end, and offset + csize <=
+ *           data_offset + data_bytes; 0 < csize <=
+ *           ZSTD_compressBound(npages * 4096).
+ *   others  memmap ranges start < end; remap entries npages > 0 and inside
+ *           KJ_IMG_MAX_PFN; VMCOREINFO text without NUL.
+ * Chunk contents are not read by kj_img_open(): kj_img_verify() and
+ * kj_img_read_chunk() check them.
+ */
+int kj_img_open(struct kj_img *img, int fd, uint64_t target_size,
+		struct kj_err *e);
+void kj_img_close(struct kj_img *img);
+
+/* -1 with the reason unless img is complete and in state COMPLETE. */
+int kj_img_check_resumable(const struct kj_img *img, struct kj_err *e);
+
+/* Called after each chunk by kj_img_verify(). */
+typedef void (*kj_img_progress_fn)(uint64_t done, uint64_t total, void *arg);
+
+/*
+ * Read every chunk, check its xxh64, decompress it (zstd checks the
+ * content checksum) and check it yields exactly npages * 4096 bytes. On
+ * the first failure returns -1 with a message naming the chunk (0-based),
+ * its offset and the pfns it holds, e.g. "chunk 17 of 240 at offset
+ * 0x4500000 (pages 0x11000-0x113ff): checksum mismatch", and sets
+ * *bad_chunk (may be NULL) to its number; UINT64_MAX when the failure is
+ * not one chunk's (incomplete image, out of memory). cb may be NULL.
+ */
+int kj_img_verify(struct kj_img *img, kj_img_progress_fn cb, void *cbarg,
+		  uint64_t *bad_chunk, struct kj_err *e);
+
+/* Read, check and decompress chunk idx into out, which must hold
+ * img->chunk[idx].npages * 4096 bytes. */
+int kj_img_read_chunk(struct kj_img *img, uint64_t idx, void *out,
+		      struct kj_err *e);
+
+/*
+ * Where page `pfn` is: sets *kind to KJ_EXT_DATA (and *stream_index to its
+ * index in the data stream; its chunk is stream_index / chunk_pages, its
+ * place in that chunk stream_index % chunk_pages), KJ_EXT_ZERO, or 0 when
+ * the image does not hold the page. stream_index may be NULL. Returns -1
+ * only when img is not complete (no index). O(log extents).
+ */
+int kj_img_find_page(const struct kj_img *img, uint64_t pfn, int *kind,
+		     uint64_t *stream_index);
+
+/* The extent holding pfn, or the first one after it (== img->next when
+ * none): for walking the image from any pfn on. */
+uint64_t kj_img_extent_from(const struct kj_img *img, uint64_t pfn);
+
+/* pfn of the stream's page `stream_index`; -1 when past the end. */
+int kj_img_stream_pfn(const struct kj_img *img, uint64_t stream_index,
+		      uint64_t *pfn);
+
+#endif

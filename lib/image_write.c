@@ -1,0 +1,976 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The image writer.
+ *
+ * Three kinds of thread share a ring of `nslots` chunk slots:
+ *
+ *   caller   kj_img_writer_add() copies DATA pages into the slot being
+ *            filled; a full slot is submitted (sequence number `filled`).
+ *   workers  take submitted slots in sequence order (`next_compress`) and
+ *            compress each into its own output buffer, each worker with
+ *            its own ZSTD_CCtx. Several chunks compress at once and may
+ *            finish in any order.
+ *   writer   one thread writes the compressed slots strictly in sequence
+ *            order (`written`), each at the next 4 KiB-aligned offset, so
+ *            the stream on the target is in order and offsets only grow.
+ *
+ * Slot s % nslots holds chunk s; the caller may start filling chunk s only
+ * once chunk s - nslots is written, which bounds memory to nslots slots
+ * and makes a caller faster than the disk block. One mutex guards the
+ * counters; a slot's buffers belong to exactly one thread at a time
+ * (caller until submitted, one worker until compressed, the writer until
+ * written), handed over under the mutex.
+ *
+ * Any thread's failure is recorded once (the first wins) in w->err and
+ * stops all threads; the caller sees it from its next add() that needs a
+ * slot, or from finish().
+ */
+#include "image.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+struct slot {
+	uint8_t *in;		/* chunk_pages pages */
+	uint8_t *out;		/* compressed frame + zero padding */
+	uint64_t seq;		/* chunk number */
+	uint64_t first_page;	/* stream index of in[0] */
+	uint32_t npages;
+	size_t csize;
+	uint64_t xxh;
+	bool ready;		/* compressed, not yet written */
+};
+
+struct worker {
+	struct kj_img_writer *w;
+	ZSTD_CCtx *cctx;
+	pthread_t thread;
+	bool started;
+};
+
+struct kj_img_writer {
+	int fd;
+	uint64_t target_size;
+	struct kj_img_header hdr;
+	uint32_t chunk_pages;
+	size_t in_size, out_size, out_cap;
+	struct timespec t0;
+
+	/* Caller's side. */
+	bool have_pfn;
+	uint64_t last_pfn;
+	struct kj_img_extent *ext;
+	size_t next, ext_cap;
+	uint64_t pages_data, pages_zero;
+	struct slot *fill;		/* being filled, or NULL */
+	struct kj_img_range *memmap;
+	size_t nmemmap;
+	struct kj_img_remap *remap;
+	size_t nremap;
+	struct kj_img_vmap *vmap;
+	size_t nvmap;
+	char *vmcoreinfo;
+	size_t vmcoreinfo_len;
+
+	/* Shared, under lock. */
+	pthread_mutex_t lock;
+	pthread_cond_t work;		/* workers: a slot was submitted */
+	pthread_cond_t done;		/* writer: a slot was compressed */
+	pthread_cond_t space;		/* caller: a slot was written */
+	bool sync_ready;
+	struct slot *slots;
+	unsigned nslots;
+	uint64_t filled, next_compress, written;
+	bool closing;			/* finish: drain, then exit */
+	bool stop;			/* failure or abort: exit now */
+	bool failed;
+	struct kj_err err;
+
+	/* The writer thread's, until it is joined. */
+	uint64_t pos;			/* next chunk's offset */
+	struct kj_img_chunk *chunks;
+	size_t nchunks, chunk_cap;
+	uint64_t bytes_out;
+
+	struct worker *workers;
+	unsigned nworkers;
+	pthread_t writer;
+	bool writer_started;
+};
+
+static uint64_t align_up(uint64_t v)
+{
+	return (v + KJ_IMG_ALIGN - 1) & ~(uint64_t)(KJ_IMG_ALIGN - 1);
+}
+
+/* Record the first failure and stop everyone. Called with w->lock held. */
+static void fail_locked(struct kj_img_writer *w, const struct kj_err *err)
+{
+	if (!w->failed) {
+		w->failed = true;
+		w->err = *err;
+	}
+	w->stop = true;
+	pthread_cond_broadcast(&w->work);
+	pthread_cond_broadcast(&w->done);
+	pthread_cond_broadcast(&w->space);
+}
+
+static void fail(struct kj_img_writer *w, const struct kj_err *err)
+{
+	pthread_mutex_lock(&w->lock);
+	fail_locked(w, err);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* The sticky error for the caller. */
+static int failed_error(struct kj_img_writer *w, struct kj_err *e)
+{
+	pthread_mutex_lock(&w->lock);
+	if (e) {
+		if (w->failed)
+			*e = w->err;
+		else
+			kj_fail(e, ECANCELED, "the image writer was stopped");
+	}
+	pthread_mutex_unlock(&w->lock);
+	return -1;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *wk = arg;
+	struct kj_img_writer *w = wk->w;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		struct slot *s;
+		struct kj_err err;
+		uint64_t seq;
+		size_t r;
+
+		while (!w->stop && !w->closing && w->next_compress == w->filled)
+			pthread_cond_wait(&w->work, &w->lock);
+		if (w->stop || w->next_compress == w->filled)
+			break;	/* failed, aborted, or closing with no work */
+		seq = w->next_compress++;
+		s = &w->slots[seq % w->nslots];
+		pthread_mutex_unlock(&w->lock);
+
+		r = ZSTD_compress2(wk->cctx, s->out, w->out_cap, s->in,
+				   (size_t)s->npages * KJ_IMG_PAGE_SIZE);
+		if (!ZSTD_isError(r))
+			s->xxh = XXH64(s->out, r, 0);
+
+		pthread_mutex_lock(&w->lock);
+		if (ZSTD_isError(r)) {
+			kj_fail(&err, EIO, "cannot compress chunk %llu (stream "
+				"pages %llu-%llu): zstd: %s",
+				(unsigned long long)seq,
+				(unsigned long long)s->first_page,
+				(unsigned long long)(s->first_page + s->npages - 1),
+				ZSTD_getErrorName(r));
+			fail_locked(w, &err);
+			break;
+		}
+		s->csize = r;
+		s->ready = true;
+		pthread_cond_signal(&w->done);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* Write one compressed slot at w->pos. Runs unlocked, in the writer
+ * thread. */
+static int write_slot(struct kj_img_writer *w, struct slot *s,
+		      struct kj_err *e)
+{
+	uint64_t padded = align_up(s->csize), end;
+	char what[64];
+
+	if (__builtin_add_overflow(w->pos, padded, &end) ||
+	    (w->target_size && end > w->target_size))
+		return kj_fail(e, ENOSPC, "the target is too small: chunk %llu "
+			       "(%llu compressed bytes) would end at offset "
+			       "0x%llx, but the target has only %llu bytes; use "
+			       "a larger target",
+			       (unsigned long long)s->seq,
+			       (unsigned long long)s->csize,
+			       (unsigned long long)end,
+			       (unsigned long long)w->target_size);
+	if (w->nchunks == w->chunk_cap) {
+		size_t cap = w->chunk_cap ? w->chunk_cap * 2 : 256;
+		void *p = reallocarray(w->chunks, cap, sizeof(*w->chunks));
+
+		if (!p)
+			return kj_fail(e, ENOMEM, "out of memory for the chunk "
+				       "table (%zu chunks)", cap);
+		w->chunks = p;
+		w->chunk_cap = cap;
+	}
+	/* Pad to 4 KiB so the next chunk starts aligned, and write the
+	 * padding too: stale bytes of an older image stay out of this one. */
+	memset(s->out + s->csize, 0, padded - s->csize);
+	snprintf(what, sizeof(what), "chunk %llu", (unsigned long long)s->seq);
+	if (kj_img_pwrite(w->fd, s->out, padded, w->pos, what, e))
+		return -1;
+	w->chunks[w->nchunks++] = (struct kj_img_chunk){
+		.offset = w->pos,
+		.csize = (uint32_t)s->csize,
+		.npages = s->npages,
+		.first_page = s->first_page,
+		.xxh64 = s->xxh,
+	};
+	w->bytes_out += s->csize;
+	w->pos = end;
+	return 0;
+}
+
+static void *writer_main(void *arg)
+{
+	struct kj_img_writer *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		struct slot *s = &w->slots[w->written % w->nslots];
+		struct kj_err err;
+		int r;
+
+		while (!w->stop && !(w->closing && w->written == w->filled) &&
+		       !(w->written < w->filled && s->ready))
+			pthread_cond_wait(&w->done, &w->lock);
+		if (w->stop || w->written == w->filled)
+			break;
+		pthread_mutex_unlock(&w->lock);
+
+		r = write_slot(w, s, &err);
+
+		pthread_mutex_lock(&w->lock);
+		if (r) {
+			fail_locked(w, &err);
+			break;
+		}
+		s->ready = false;
+		w->written++;
+		pthread_cond_signal(&w->space);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* Stop and join every thread. With `drain`, let them finish the chunks
+ * already submitted first (finish); without, stop at once (abort). */
+static void stop_threads(struct kj_img_writer *w, bool drain)
+{
+	if (!w->sync_ready)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->closing = true;
+	if (!drain)
+		w->stop = true;
+	pthread_cond_broadcast(&w->work);
+	pthread_cond_broadcast(&w->done);
+	pthread_cond_broadcast(&w->space);
+	pthread_mutex_unlock(&w->lock);
+	for (unsigned i = 0; w->workers && i < w->nworkers; i++) {
+		if (w->workers[i].started)
+			pthread_join(w->workers[i].thread, NULL);
+		w->workers[i].started = false;
+	}
+	if (w->writer_started)
+		pthread_join(w->writer, NULL);
+	w->writer_started = false;
+}
+
+static void writer_free(struct kj_img_writer *w)
+{
+	if (!w)
+		return;
+	stop_threads(w, false);
+	if (w->workers) {
+		for (unsigned i = 0; i < w->nworkers; i++)
+			ZSTD_freeCCtx(w->workers[i].cctx);
+		free(w->workers);
+	}
+	if (w->slots) {
+		for (unsigned i = 0; i < w->nslots; i++) {
+			free(w->slots[i].in);
+			free(w->slots[i].out);
+		}
+		free(w->slots);
+	}
+	if (w->sync_ready) {
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->work);
+		pthread_cond_destroy(&w->done);
+		pthread_cond_destroy(&w->space);
+	}
+	free(w->ext);
+	free(w->chunks);
+	free(w->memmap);
+	free(w->remap);
+	free(w->vmap);
+	free(w->vmcoreinfo);
+	free(w);
+}
+
+void kj_img_writer_abort(struct kj_img_writer *w)
+{
+	writer_free(w);
+}
+
+static unsigned slots_for(unsigned threads)
+{
+	/* Each worker can be compressing one chunk while another waits for
+	 * the writer, and the caller fills one more; three at least, so that
+	 * filling, compressing and writing overlap even with one thread. */
+	return threads * 2 < 3 ? 3 : threads * 2;
+}
+
+uint64_t kj_img_writer_memory(unsigned threads, uint32_t chunk_pages)
+{
+	uint64_t in, out;
+
+	if (threads == 0)
+		threads = 1;
+	if (chunk_pages == 0)
+		chunk_pages = KJ_IMG_DEFAULT_CHUNK_PAGES;
+	in = (uint64_t)chunk_pages * KJ_IMG_PAGE_SIZE;
+	out = align_up(ZSTD_compressBound((size_t)in));
+	return (uint64_t)slots_for(threads) * (in + out);
+}
+
+/*
+ * A random v4 UUID. GRND_INSECURE because B has just booted and may have
+ * gathered little entropy: the UUID only has to tell images apart, it is
+ * no secret, and the save must never stall waiting for the entropy pool.
+ * Kernels before 5.6 lack GRND_INSECURE; GRND_NONBLOCK, then the clock,
+ * stand in.
+ */
+static void make_uuid(uint8_t u[16])
+{
+	if (getrandom(u, 16, GRND_INSECURE) != 16 &&
+	    getrandom(u, 16, GRND_NONBLOCK) != 16) {
+		struct timespec ts;
+		uint64_t a, b;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		a = XXH64(&ts, sizeof(ts), (uint64_t)getpid());
+		b = XXH64(&ts, sizeof(ts), a ^ (uint64_t)(uintptr_t)u);
+		memcpy(u, &a, 8);
+		memcpy(u + 8, &b, 8);
+	}
+	u[6] = (u[6] & 0x0f) | 0x40;
+	u[8] = (u[8] & 0x3f) | 0x80;
+}
+
+static int check_opts(const struct kj_img_writer_opts *o, int level,
+		      uint32_t chunk_pages, uint32_t kind, struct kj_err *e)
+{
+	if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel())
+		return kj_fail(e, EINVAL, "zstd level %d is out of range "
+			       "(%d to %d)", level, ZSTD_minCLevel(),
+			       ZSTD_maxCLevel());
+	if (chunk_pages > KJ_IMG_MAX_CHUNK_PAGES)
+		return kj_fail(e, EINVAL, "chunks of %u pages are too large "
+			       "(at most %u)", chunk_pages,
+			       KJ_IMG_MAX_CHUNK_PAGES);
+	if (o->threads > KJ_IMG_MAX_THREADS)
+		return kj_fail(e, EINVAL, "%u compression threads are too many "
+			       "(at most %u)", o->threads, KJ_IMG_MAX_THREADS);
+	if (kind != KJ_IMG_SNAPSHOT && kind != KJ_IMG_HIBERNATION)
+		return kj_fail(e, EINVAL, "invalid image kind %u", kind);
+	if (o->release && strlen(o->release) >=
+	    sizeof(((struct kj_img_header *)0)->release))
+		return kj_fail(e, EINVAL, "release string \"%.20s...\" is too "
+			       "long for the image header", o->release);
+	if (o->machine && strlen(o->machine) >=
+	    sizeof(((struct kj_img_header *)0)->machine))
+		return kj_fail(e, EINVAL, "machine string \"%.20s...\" is too "
+			       "long for the image header", o->machine);
+	if (o->region_start > o->region_end)
+		return kj_fail(e, EINVAL, "B's region 0x%llx-0x%llx is reversed",
+			       (unsigned long long)o->region_start,
+			       (unsigned long long)o->region_end);
+	return 0;
+}
+
+static int start_threads(struct kj_img_writer *w, int level, struct kj_err *e)
+{
+	int r;
+
+	for (unsigned i = 0; i < w->nworkers; i++) {
+		struct worker *wk = &w->workers[i];
+		size_t z;
+
+		wk->w = w;
+		wk->cctx = ZSTD_createCCtx();
+		if (!wk->cctx)
+			return kj_fail(e, ENOMEM, "cannot create a zstd "
+				       "compression context");
+		z = ZSTD_CCtx_setParameter(wk->cctx, ZSTD_c_compressionLevel,
+					   level);
+		if (!ZSTD_isError(z))
+			z = ZSTD_CCtx_setParameter(wk->cctx,
+						   ZSTD_c_checksumFlag, 1);
+		if (ZSTD_isError(z))
+			return kj_fail(e, EINVAL, "cannot set up zstd: %s",
+				       ZSTD_getErrorName(z));
+	}
+	for (unsigned i = 0; i < w->nworkers; i++) {
+		r = pthread_create(&w->workers[i].thread, NULL, worker_main,
+				   &w->workers[i]);
+		if (r) {
+			errno = r;
+			return kj_fail_errno(e, "cannot start compression "
+					     "thread %u", i);
+		}
+		w->workers[i].started = true;
+	}
+	r = pthread_create(&w->writer, NULL, writer_main, w);
+	if (r) {
+		errno = r;
+		return kj_fail_errno(e, "cannot start the image writer thread");
+	}
+	w->writer_started = true;
+	return 0;
+}
+
+int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
+		       const struct kj_img_writer_opts *o, struct kj_err *e)
+{
+	static const struct kj_img_writer_opts defaults;
+	struct kj_img_writer *w;
+	struct kj_img_header *h;
+	uint32_t chunk_pages, kind;
+	unsigned threads;
+	int level;
+
+	*wp = NULL;
+	if (!o)
+		o = &defaults;
+	level = o->level ? o->level : 1;
+	chunk_pages = o->chunk_pages ? o->chunk_pages : KJ_IMG_DEFAULT_CHUNK_PAGES;
+	kind = o->kind ? o->kind : KJ_IMG_SNAPSHOT;
+	if (check_opts(o, level, chunk_pages, kind, e))
+		return -1;
+	threads = o->threads;
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		threads = n < 1 ? 1 : n > KJ_IMG_MAX_THREADS ?
+			KJ_IMG_MAX_THREADS : (unsigned)n;
+	}
+
+	/* Refuse a target that can't work before touching it: the old image
+	 * on it stays intact. */
+	if (target_size && target_size < KJ_IMG_DATA_OFFSET + KJ_IMG_ALIGN)
+		return kj_fail(e, ENOSPC, "the target is too small: a kjump "
+			       "image needs at least %llu bytes, the target has "
+			       "%llu", (unsigned long long)(KJ_IMG_DATA_OFFSET +
+							    KJ_IMG_ALIGN),
+			       (unsigned long long)target_size);
+	if (target_size && o->worst_case_pages) {
+		uint64_t need = kj_img_worst_case_size_cp(o->worst_case_pages,
+							  chunk_pages);
+
+		if (need > target_size)
+			return kj_fail(e, ENOSPC, "the target is too small: "
+				       "%llu pages may need up to %llu bytes "
+				       "(%llu MiB) if they do not compress, the "
+				       "target has %llu bytes (%llu MiB); use a "
+				       "larger target",
+				       (unsigned long long)o->worst_case_pages,
+				       (unsigned long long)need,
+				       (unsigned long long)(need >> 20),
+				       (unsigned long long)target_size,
+				       (unsigned long long)(target_size >> 20));
+	}
+
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return kj_fail(e, ENOMEM, "out of memory");
+	clock_gettime(CLOCK_MONOTONIC, &w->t0);
+	w->fd = fd;
+	w->target_size = target_size;
+	w->chunk_pages = chunk_pages;
+	w->in_size = (size_t)chunk_pages * KJ_IMG_PAGE_SIZE;
+	w->out_cap = ZSTD_compressBound(w->in_size);
+	w->out_size = align_up(w->out_cap);
+	w->pos = KJ_IMG_DATA_OFFSET;
+	w->nworkers = threads;
+	w->nslots = slots_for(threads);
+
+	if (pthread_mutex_init(&w->lock, NULL)) {
+		free(w);
+		return kj_fail(e, ENOMEM, "cannot create a mutex");
+	}
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->done, NULL);
+	pthread_cond_init(&w->space, NULL);
+	w->sync_ready = true;
+
+	/* Everything that can fail for lack of memory or threads happens
+	 * before the target is touched. */
+	w->workers = calloc(threads, sizeof(*w->workers));
+	w->slots = calloc(w->nslots, sizeof(*w->slots));
+	if (!w->workers || !w->slots)
+		goto nomem;
+	for (unsigned i = 0; i < w->nslots; i++) {
+		/* Page-aligned: whole-page copies, and whole-page writes. */
+		w->slots[i].in = aligned_alloc(KJ_IMG_ALIGN, w->in_size);
+		w->slots[i].out = aligned_alloc(KJ_IMG_ALIGN, w->out_size);
+		if (!w->slots[i].in || !w->slots[i].out)
+			goto nomem;
+	}
+	if (start_threads(w, level, e))
+		goto fail;
+
+	h = &w->hdr;
+	h->magic = KJ_IMG_MAGIC;
+	h->version = KJ_IMG_VERSION;
+	h->header_size = KJ_IMG_HEADER_SIZE;
+	h->state = KJ_IMG_WRITING;
+	h->kind = kind;
+	h->page_size = KJ_IMG_PAGE_SIZE;
+	h->arch = KJ_IMG_ARCH_X86_64;
+	make_uuid(h->uuid);
+	/* The moment of the save, close to when A stopped. */
+	h->created = (uint64_t)time(NULL);
+	h->jump_back_entry = o->jump_back_entry;
+	if (o->release)
+		strncpy(h->release, o->release, sizeof(h->release) - 1);
+	if (o->machine)
+		strncpy(h->machine, o->machine, sizeof(h->machine) - 1);
+	h->ram_bytes = o->ram_bytes;
+	h->region_start = o->region_start;
+	h->region_end = o->region_end;
+	h->data_offset = KJ_IMG_DATA_OFFSET;
+	h->chunk_pages = chunk_pages;
+	h->header_xxh64 = kj_img_header_hash(h);
+
+	/*
+	 * The WRITING header goes first and must be durable before any chunk
+	 * lands: chunks overwrite whatever older image is on the target, and
+	 * if we crashed halfway with the older COMPLETE header still in
+	 * place, resume would restore a mix of two images. After this, the
+	 * target holds "a save that did not finish" until the very last
+	 * write of kj_img_writer_finish().
+	 */
+	if (kj_img_pwrite(fd, h, sizeof(*h), 0, "the image header", e))
+		goto fail;
+	if (fdatasync(fd)) {
+		kj_fail_errno(e, "cannot flush the image header to the target");
+		goto fail;
+	}
+	*wp = w;
+	return 0;
+
+nomem:
+	kj_fail(e, ENOMEM, "cannot allocate %llu MiB of compression buffers "
+		"for %u threads; use fewer threads or smaller chunks",
+		(unsigned long long)(kj_img_writer_memory(threads, chunk_pages) >> 20),
+		threads);
+fail:
+	writer_free(w);
+	return -1;
+}
+
+static int add_extent(struct kj_img_writer *w, uint64_t pfn, uint32_t kind,
+		      struct kj_err *e)
+{
+	if (w->next) {
+		struct kj_img_extent *x = &w->ext[w->next - 1];
+
+		if (x->kind == kind && x->pfn + x->npages == pfn) {
+			x->npages++;
+			return 0;
+		}
+	}
+	if (w->next == w->ext_cap) {
+		size_t cap = w->ext_cap ? w->ext_cap * 2 : 1024;
+		void *p = reallocarray(w->ext, cap, sizeof(*w->ext));
+
+		if (!p)
+			return kj_fail(e, ENOMEM, "out of memory for the extent "
+				       "list (%zu extents)", cap);
+		w->ext = p;
+		w->ext_cap = cap;
+	}
+	w->ext[w->next++] = (struct kj_img_extent){
+		.pfn = pfn, .npages = 1, .kind = kind,
+	};
+	return 0;
+}
+
+/* Wait for a free slot and make it the one being filled. */
+static int get_slot(struct kj_img_writer *w, struct kj_err *e)
+{
+	struct slot *s;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->stop && w->filled - w->written >= w->nslots)
+		pthread_cond_wait(&w->space, &w->lock);
+	if (w->stop) {
+		pthread_mutex_unlock(&w->lock);
+		return failed_error(w, e);
+	}
+	s = &w->slots[w->filled % w->nslots];
+	pthread_mutex_unlock(&w->lock);
+	/* The slot is ours until submit(): its last chunk is written (the
+	 * writer cleared `ready`) and no other thread looks at it. */
+	s->npages = 0;
+	s->first_page = w->pages_data;
+	w->fill = s;
+	return 0;
+}
+
+static void submit(struct kj_img_writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->fill->seq = w->filled++;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->lock);
+	w->fill = NULL;
+}
+
+int kj_img_writer_add(struct kj_img_writer *w, uint64_t pfn, const void *page,
+		      struct kj_err *e)
+{
+	struct kj_err err;
+	bool zero;
+
+	if (w->have_pfn && pfn <= w->last_pfn)
+		return kj_fail(e, EINVAL, "page 0x%llx added after page 0x%llx: "
+			       "pages must come in strictly ascending pfn order",
+			       (unsigned long long)pfn,
+			       (unsigned long long)w->last_pfn);
+	if (pfn >= KJ_IMG_MAX_PFN)
+		return kj_fail(e, EINVAL, "page frame number 0x%llx is beyond "
+			       "any physical address", (unsigned long long)pfn);
+	zero = kj_img_page_is_zero(page);
+	if (!zero && !w->fill && get_slot(w, e))
+		return -1;
+	if (add_extent(w, pfn, zero ? KJ_EXT_ZERO : KJ_EXT_DATA, &err)) {
+		/* The extent list would no longer match the stream: the
+		 * image is lost, so make the failure sticky. */
+		fail(w, &err);
+		return failed_error(w, e);
+	}
+	w->have_pfn = true;
+	w->last_pfn = pfn;
+	if (zero) {
+		w->pages_zero++;
+		return 0;
+	}
+	memcpy(w->fill->in + (size_t)w->fill->npages * KJ_IMG_PAGE_SIZE, page,
+	       KJ_IMG_PAGE_SIZE);
+	w->fill->npages++;
+	w->pages_data++;
+	if (w->fill->npages == w->chunk_pages)
+		submit(w);
+	return 0;
+}
+
+int kj_img_writer_set_memmap(struct kj_img_writer *w,
+			     const struct kj_img_range *r, size_t n,
+			     struct kj_err *e)
+{
+	struct kj_img_range *copy = NULL;
+
+	if (n > KJ_IMG_MAX_MEMMAP)
+		return kj_fail(e, EINVAL, "memory map of %zu ranges is too large "
+			       "for the image (at most %u)", n, KJ_IMG_MAX_MEMMAP);
+	for (size_t i = 0; i < n; i++)
+		if (r[i].start >= r[i].end)
+			return kj_fail(e, EINVAL, "memory map range %zu "
+				       "(0x%llx-0x%llx) is empty or reversed", i,
+				       (unsigned long long)r[i].start,
+				       (unsigned long long)r[i].end);
+	if (n) {
+		copy = malloc(n * sizeof(*r));
+		if (!copy)
+			return kj_fail(e, ENOMEM, "out of memory");
+		memcpy(copy, r, n * sizeof(*r));
+	}
+	free(w->memmap);
+	w->memmap = copy;
+	w->nmemmap = n;
+	return 0;
+}
+
+int kj_img_writer_set_remap(struct kj_img_writer *w,
+			    const struct kj_img_remap *r, size_t n,
+			    struct kj_err *e)
+{
+	struct kj_img_remap *copy = NULL;
+
+	if (n > KJ_IMG_MAX_REMAP)
+		return kj_fail(e, EINVAL, "remap list of %zu entries is too large "
+			       "for the image (at most %u)", n, KJ_IMG_MAX_REMAP);
+	for (size_t i = 0; i < n; i++)
+		if (!r[i].npages || r[i].dst_pfn >= KJ_IMG_MAX_PFN ||
+		    r[i].src_pfn >= KJ_IMG_MAX_PFN ||
+		    r[i].npages > KJ_IMG_MAX_PFN - r[i].dst_pfn ||
+		    r[i].npages > KJ_IMG_MAX_PFN - r[i].src_pfn)
+			return kj_fail(e, EINVAL, "remap entry %zu (0x%llx <- "
+				       "0x%llx, %llu pages) is invalid", i,
+				       (unsigned long long)r[i].dst_pfn,
+				       (unsigned long long)r[i].src_pfn,
+				       (unsigned long long)r[i].npages);
+	if (n) {
+		copy = malloc(n * sizeof(*r));
+		if (!copy)
+			return kj_fail(e, ENOMEM, "out of memory");
+		memcpy(copy, r, n * sizeof(*r));
+	}
+	free(w->remap);
+	w->remap = copy;
+	w->nremap = n;
+	return 0;
+}
+
+int kj_img_writer_set_vmap(struct kj_img_writer *w,
+			   const struct kj_img_vmap *v, size_t n,
+			   struct kj_err *e)
+{
+	struct kj_img_vmap *copy = NULL;
+
+	if (n > KJ_IMG_MAX_VMAP)
+		return kj_fail(e, EINVAL, "virtual map of %zu entries is too large "
+			       "for the image (at most %u)", n, KJ_IMG_MAX_VMAP);
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].size || v[i].paddr + v[i].size < v[i].paddr ||
+		    v[i].vaddr + v[i].size < v[i].vaddr)
+			return kj_fail(e, EINVAL, "virtual map entry %zu is invalid", i);
+	if (n) {
+		copy = malloc(n * sizeof(*v));
+		if (!copy)
+			return kj_fail(e, ENOMEM, "out of memory");
+		memcpy(copy, v, n * sizeof(*v));
+	}
+	free(w->vmap);
+	w->vmap = copy;
+	w->nvmap = n;
+	return 0;
+}
+
+int kj_img_writer_set_vmcoreinfo(struct kj_img_writer *w, const char *text,
+				 size_t len, struct kj_err *e)
+{
+	char *copy = NULL;
+
+	/* The note's descriptor usually ends in NUL padding. */
+	while (len && text[len - 1] == '\0')
+		len--;
+	if (len > KJ_IMG_MAX_VMCOREINFO)
+		return kj_fail(e, EINVAL, "VMCOREINFO of %zu bytes is too large "
+			       "for the image (at most %u)", len,
+			       KJ_IMG_MAX_VMCOREINFO);
+	if (len && memchr(text, '\0', len))
+		return kj_fail(e, EINVAL, "VMCOREINFO text holds a NUL byte");
+	if (len) {
+		copy = malloc(len);
+		if (!copy)
+			return kj_fail(e, ENOMEM, "out of memory");
+		memcpy(copy, text, len);
+	}
+	free(w->vmcoreinfo);
+	w->vmcoreinfo = copy;
+	w->vmcoreinfo_len = len;
+	return 0;
+}
+
+void kj_img_writer_set_counts(struct kj_img_writer *w, uint64_t pages_total,
+			      uint64_t pages_free, uint64_t pages_excluded)
+{
+	w->hdr.pages_total = pages_total;
+	w->hdr.pages_free = pages_free;
+	w->hdr.pages_excluded = pages_excluded;
+}
+
+struct sect_src {
+	uint32_t type, entry_size;
+	const void *data;
+	uint64_t count;
+};
+
+/*
+ * Lay out and write the index at w->hdr.index_offset, section by section
+ * straight from the arrays (no second copy of a large extent list), with
+ * the zero padding between sections written too so that the bytes on the
+ * target are exactly those hashed.
+ */
+static int write_index(struct kj_img_writer *w, struct kj_err *e)
+{
+	static const uint8_t zeros[8];
+	struct kj_img_header *h = &w->hdr;
+	struct sect_src src[6];
+	XXH64_state_t *xs;
+	uint64_t off = 0;
+	int n = 0, r = -1;
+
+	src[n++] = (struct sect_src){ KJ_SECT_EXTENTS,
+		sizeof(struct kj_img_extent), w->ext, w->next };
+	src[n++] = (struct sect_src){ KJ_SECT_CHUNKS,
+		sizeof(struct kj_img_chunk), w->chunks, w->nchunks };
+	if (w->nmemmap)
+		src[n++] = (struct sect_src){ KJ_SECT_MEMMAP,
+			sizeof(struct kj_img_range), w->memmap, w->nmemmap };
+	if (w->nremap)
+		src[n++] = (struct sect_src){ KJ_SECT_REMAP,
+			sizeof(struct kj_img_remap), w->remap, w->nremap };
+	if (w->vmcoreinfo_len)
+		src[n++] = (struct sect_src){ KJ_SECT_VMCOREINFO, 1,
+			w->vmcoreinfo, w->vmcoreinfo_len };
+	if (w->nvmap)
+		src[n++] = (struct sect_src){ KJ_SECT_VMAP,
+			sizeof(struct kj_img_vmap), w->vmap, w->nvmap };
+
+	/* Array sections start 8-byte aligned so that readers (the restore
+	 * payload included) can use them in place. */
+	for (int i = 0; i < n; i++) {
+		off = (off + 7) & ~7ULL;
+		h->sect[i] = (struct kj_img_sect){
+			.type = src[i].type,
+			.entry_size = src[i].entry_size,
+			.offset = off,
+			.count = src[i].count,
+		};
+		off += src[i].count * src[i].entry_size;
+	}
+	h->index_offset = w->pos;	/* chunks end 4 KiB aligned */
+	h->index_size = off;
+	h->target_min_size = h->index_offset + h->index_size;
+	if (w->target_size && h->target_min_size > w->target_size)
+		return kj_fail(e, ENOSPC, "the target is too small: the index "
+			       "(%llu bytes) would end at offset 0x%llx, but "
+			       "the target has only %llu bytes; use a larger "
+			       "target", (unsigned long long)h->index_size,
+			       (unsigned long long)h->target_min_size,
+			       (unsigned long long)w->target_size);
+
+	xs = XXH64_createState();
+	if (!xs)
+		return kj_fail(e, ENOMEM, "out of memory");
+	XXH64_reset(xs, 0);
+	off = 0;
+	for (int i = 0; i < n; i++) {
+		uint64_t len = src[i].count * src[i].entry_size;
+		uint64_t pad = h->sect[i].offset - off;
+
+		if (pad) {
+			XXH64_update(xs, zeros, pad);
+			if (kj_img_pwrite(w->fd, zeros, pad, h->index_offset + off,
+					  "the index", e))
+				goto out;
+		}
+		if (len) {
+			XXH64_update(xs, src[i].data, len);
+			if (kj_img_pwrite(w->fd, src[i].data, len,
+					  h->index_offset + h->sect[i].offset,
+					  "the index", e))
+				goto out;
+		}
+		off = h->sect[i].offset + len;
+	}
+	h->index_xxh64 = XXH64_digest(xs);
+
+	/* A regular file ends where the last write ended; with an empty
+	 * index (no pages at all) that is short of target_min_size, and the
+	 * reader would rightly call the image truncated. */
+	{
+		struct stat st;
+
+		if (fstat(w->fd, &st)) {
+			kj_fail_errno(e, "cannot stat the target");
+			goto out;
+		}
+		if (S_ISREG(st.st_mode) &&
+		    (uint64_t)st.st_size < h->target_min_size &&
+		    ftruncate(w->fd, (off_t)h->target_min_size)) {
+			kj_fail_errno(e, "cannot extend the image file to %llu "
+				      "bytes", (unsigned long long)h->target_min_size);
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	XXH64_freeState(xs);
+	return r;
+}
+
+int kj_img_writer_finish(struct kj_img_writer *w, struct kj_img_stats *st,
+			 struct kj_err *e)
+{
+	struct kj_img_header *h = &w->hdr;
+	struct timespec t1;
+	int r = -1;
+
+	if (w->fill) {
+		/* Submitting never fails; a failure shows below. */
+		submit(w);
+	}
+	stop_threads(w, true);
+	if (w->failed) {
+		failed_error(w, e);
+		goto out;
+	}
+
+	h->pages_data = w->pages_data;
+	h->pages_zero = w->pages_zero;
+	h->nchunks = w->nchunks;
+	h->data_bytes = w->pos - h->data_offset;
+	if (write_index(w, e))
+		goto out;
+
+	/*
+	 * Chunks and index must be on stable storage before the header says
+	 * COMPLETE: devices reorder writes in their caches, and a COMPLETE
+	 * header over data that never made it would resume A into garbage.
+	 */
+	if (fdatasync(w->fd)) {
+		kj_fail_errno(e, "cannot flush the image to the target");
+		goto out;
+	}
+	h->state = KJ_IMG_COMPLETE;
+	h->header_xxh64 = kj_img_header_hash(h);
+	/* The commit record: one 4 KiB block. */
+	if (kj_img_pwrite(w->fd, h, sizeof(*h), 0, "the image header", e))
+		goto out;
+	/* And durable before we report success: for a hibernation the
+	 * machine powers off right after this returns. */
+	if (fdatasync(w->fd)) {
+		kj_fail_errno(e, "cannot flush the image header to the target");
+		goto out;
+	}
+
+	if (st) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		*st = (struct kj_img_stats){
+			.pages_data = w->pages_data,
+			.pages_zero = w->pages_zero,
+			.bytes_in = w->pages_data * KJ_IMG_PAGE_SIZE,
+			.bytes_out = w->bytes_out,
+			.image_bytes = h->target_min_size,
+			.chunks = w->nchunks,
+			.extents = w->next,
+			.seconds = (double)(t1.tv_sec - w->t0.tv_sec) +
+				   (double)(t1.tv_nsec - w->t0.tv_nsec) / 1e9,
+		};
+	}
+	r = 0;
+out:
+	writer_free(w);
+	return r;
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kjump info TARGET: what an image is. kjump verify TARGET: every checksum.
+ * Both only read; neither needs root beyond permission to read TARGET.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../lib/image.h"
+
+static void info_help(void)
+{
+	printf("Usage: kjump info [--json] TARGET\n"
+	       "\n"
+	       "Show the kjump image on TARGET: state (writing, complete, consumed),\n"
+	       "kind, the saved system's kernel release, page counts, compression,\n"
+	       "and whether the image is complete. Exit status 0 for a complete\n"
+	       "image, 1 when there is none or it is incomplete (the reason is shown).\n");
+}
+
+static void when(uint64_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	gmtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_info(const struct kj_img *img, bool json)
+{
+	const struct kj_img_header *h = &img->hdr;
+	char uuid[37], created[32], consumed[32];
+	double data_mib = h->pages_data * 4096.0 / 1048576;
+	double comp_mib = h->data_bytes / 1048576.0;
+	double ratio = comp_mib > 0 ? data_mib / comp_mib : 0;
+
+	kj_img_uuid_str(h->uuid, uuid);
+	when(h->created, created, sizeof(created));
+	when(h->consumed, consumed, sizeof(consumed));
+	if (json) {
+		printf("{\"state\": \"%s\", \"kind\": \"%s\", \"complete\": %s, \"problem\": ",
+		       kj_img_state_name(h->state), kj_img_kind_name(h->kind),
+		       img->complete ? "true" : "false");
+		json_str(img->problem);
+		printf(", \"uuid\": \"%s\", \"created\": \"%s\", \"consumed\": \"%s\", "
+		       "\"release\": ", uuid, created, consumed);
+		json_str(h->release);
+		printf(", \"machine\": ");
+		json_str(h->machine);
+		printf(", \"jump_back_entry\": %llu, \"ram_bytes\": %llu, "
+		       "\"pages_total\": %llu, \"pages_data\": %llu, \"pages_zero\": %llu, "
+		       "\"pages_free\": %llu, \"pages_excluded\": %llu, \"chunks\": %llu, "
+		       "\"data_bytes\": %llu, \"image_bytes\": %llu, \"target_bytes\": %llu, "
+		       "\"compression_ratio\": %.3f}\n",
+		       (unsigned long long)h->jump_back_entry, (unsigned long long)h->ram_bytes,
+		       (unsigned long long)h->pages_total, (unsigned long long)h->pages_data,
+		       (unsigned long long)h->pages_zero, (unsigned long long)h->pages_free,
+		       (unsigned long long)h->pages_excluded, (unsigned long long)h->nchunks,
+		       (unsigned long long)h->data_bytes,
+		       (unsigned long long)h->target_min_size,
+		       (unsigned long long)img->target_size, ratio);
+		return;
+	}
+	printf("state:      %s%s%s\n", kj_img_state_name(h->state),
+	       img->complete ? "" : " (incomplete: ", img->complete ? "" : img->problem);
+	if (!img->complete)
+		printf("            (the image cannot be resumed or exported)\n");
+	printf("kind:       %s\n", kj_img_kind_name(h->kind));
+	printf("uuid:       %s\n", uuid);
+	printf("created:    %s\n", created);
+	if (h->consumed)
+		printf("consumed:   %s (resumed once; 'kjump resume' refuses it)\n", consumed);
+	printf("system:     Linux %s (%s), %.0f MiB of RAM\n", h->release, h->machine,
+	       h->ram_bytes / 1048576.0);
+	printf("entry:      0x%llx (where the saved system continues)\n",
+	       (unsigned long long)h->jump_back_entry);
+	printf("pages:      %llu total: %llu saved, %llu zero, %llu free (left out), "
+	       "%llu second kernel's (left out)\n",
+	       (unsigned long long)h->pages_total, (unsigned long long)h->pages_data,
+	       (unsigned long long)h->pages_zero, (unsigned long long)h->pages_free,
+	       (unsigned long long)h->pages_excluded);
+	printf("data:       %.1f MiB of pages in %.1f MiB, ratio %.2f, %llu chunks\n",
+	       data_mib, comp_mib, ratio, (unsigned long long)h->nchunks);
+	printf("image:      %.1f MiB on a %.1f MiB target\n", h->target_min_size / 1048576.0,
+	       img->target_size / 1048576.0);
+}
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kj_err e = { 0 };
+	struct kj_img img;
+	bool json = false;
+	int c, fd;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'J': json = true; break;
+		case 'h': info_help(); return KJ_EXIT_OK;
+		default: return kj_usage_error("unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return kj_usage_error("which target?");
+	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		kj_fail_errno(&e, "cannot open %s", argv[optind]);
+		return kj_report(&e);
+	}
+	if (kj_img_open(&img, fd, 0, &e)) {
+		close(fd);
+		return kj_report(&e);
+	}
+	print_info(&img, json);
+	int rc = img.complete ? KJ_EXIT_OK : KJ_EXIT_FAIL;
+	kj_img_close(&img);
+	close(fd);
+	return rc;
+}
+
+static void verify_help(void)
+{
+	printf("Usage: kjump verify [--quiet] TARGET\n"
+	       "\n"
+	       "Read every chunk of the image on TARGET, check its checksum, and\n"
+	       "decompress it. On the first bad chunk, name it (number, offset, pages)\n"
+	       "and exit 1. Exit 0 when every chunk is good.\n");
+}
+
+struct vprog {
+	bool quiet;
+	int last;
+	double t0;
+};
+
+static void vprogress(uint64_t done, uint64_t total, void *arg)
+{
+	struct vprog *p = arg;
+	int pct = total ? (int)(done * 100 / total) : 100;
+
+	if (p->quiet || pct / 10 == p->last / 10)
+		return;
+	p->last = pct;
+	kj_info("verified %3d%% (%llu of %llu chunks, %.1f s)", pct,
+		(unsigned long long)done, (unsigned long long)total, kj_now() - p->t0);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kj_err e = { 0 };
+	struct kj_img img;
+	struct vprog p = { .last = -10, .t0 = kj_now() };
+	uint64_t bad;
+	int c, fd;
+
+	while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'q': p.quiet = true; break;
+		case 'h': verify_help(); return KJ_EXIT_OK;
+		default: return kj_usage_error("unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return kj_usage_error("which target?");
+	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		kj_fail_errno(&e, "cannot open %s", argv[optind]);
+		return kj_report(&e);
+	}
+	if (kj_img_open(&img, fd, 0, &e)) {
+		close(fd);
+		return kj_report(&e);
+	}
+	if (!img.complete) {
+		kj_fail(&e, EIO, "%s: %s", argv[optind], img.problem);
+		kj_img_close(&img);
+		close(fd);
+		return kj_report(&e);
+	}
+	if (kj_img_verify(&img, vprogress, &p, &bad, &e)) {
+		kj_prefix(&e, "%s", argv[optind]);
+		kj_img_close(&img);
+		close(fd);
+		return kj_report(&e);
+	}
+	printf("%s: image OK: %llu chunks, %.1f MiB of pages, state %s\n", argv[optind],
+	       (unsigned long long)img.nchunks, img.hdr.pages_data * 4096.0 / 1048576,
+	       kj_img_state_name(img.hdr.state));
+	kj_img_close(&img);
+	close(fd);
+	return KJ_EXIT_OK;
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kjump save -o TARGET (in B): write an image of A's memory. `snapshot`
+ * and `hibernate` run the same code in their own B; this command is for a
+ * B you started yourself with `kjump load` and `kjump switch`.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "save.h"
+#include "../lib/image_format.h"
+
+static void help(void)
+{
+	printf("Usage: kjump save -o TARGET [OPTION...]\n"
+	       "\n"
+	       "In a kernel B started by kjump: read A's memory from /proc/vmcore and\n"
+	       "write a kjump image to TARGET (a block device, or a file on a\n"
+	       "filesystem B mounted itself; never one A has mounted). Pages free in\n"
+	       "A are left out, zero pages are recorded as such, everything else is\n"
+	       "compressed with zstd in several threads, a checksum per chunk.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -o, --output TARGET  where to write (a file is created with mode 0600)\n"
+	       "  -j, --threads N      compression threads (default: online CPUs)\n"
+	       "  -l, --level N        zstd level (default 1; negative is faster)\n"
+	       "      --hibernation    mark the image as a hibernation image\n"
+	       "  -q, --quiet          no progress\n"
+	       "  -h, --help           show this help\n");
+}
+
+int cmd_save(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "threads", required_argument, NULL, 'j' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "hibernation", no_argument, NULL, 'H' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kj_save_opts o = { .kind = KJ_IMG_SNAPSHOT, .new_file = true };
+	struct kj_save_report r;
+	struct kj_err e = { 0 };
+	uint64_t v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:j:l:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.target = optarg; break;
+		case 'j':
+			if (kj_parse_u64(optarg, &v, &e) || !v || v > 256)
+				return kj_usage_error("--threads wants 1 to 256");
+			o.threads = (unsigned)v;
+			break;
+		case 'l': {
+			char *end;
+			long l = strtol(optarg, &end, 10);
+
+			if (*end || l < -100 || l > 19)
+				return kj_usage_error("--level wants -100 to 19");
+			o.level = (int)l;
+			break;
+		}
+		case 'H': o.kind = KJ_IMG_HIBERNATION; break;
+		case 'q': o.quiet = true; break;
+		case 'h': help(); return KJ_EXIT_OK;
+		default: return kj_usage_error("unknown option");
+		}
+	}
+	if (optind != argc)
+		return kj_usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o.target)
+		return kj_usage_error("where to? (-o TARGET)");
+	if (kj_save(&o, &r, &e))
+		return kj_report(&e);
+	kj_save_print(&r, stdout);
+	return KJ_EXIT_OK;
+}

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kjump snapshot --to TARGET: save a consistent image of this whole running
+ * system (A) and continue.
+ * kjump hibernate --to TARGET: the same, but B powers the machine off once
+ * the image is complete and verified; A continues when some kernel C runs
+ * `kjump resume TARGET`.
+ *
+ * Both load, once, a second kernel B whose initramfs is this very (static)
+ * kjump as /init, tell it the target on its command line, and switch to
+ * it. Everything that can be checked is checked in A before the jump.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bload.h"
+#include "cli.h"
+#include "save.h"
+#include "state.h"
+#include "../lib/cpio.h"
+#include "../lib/image.h"
+#include "../lib/kexec.h"
+#include "../lib/memmap.h"
+#include "../lib/preflight.h"
+#include "../lib/target.h"
+
+struct snap_opts {
+	const char *to, *kernel, *initrd, *append;
+	uint64_t reserve;
+	unsigned threads;
+	int level;
+	bool force, verbose, hibernate;
+};
+
+static void help(bool hib)
+{
+	printf("Usage: kjump %s --to TARGET [OPTION...]\n\n", hib ? "hibernate" : "snapshot");
+	if (hib)
+		printf("Save an image of this whole running system to TARGET and power the\n"
+		       "machine off. Resume it later from any kernel with 'kjump resume\n"
+		       "TARGET'. If the image cannot be completed, the machine does not power\n"
+		       "off: this system continues and the command fails with the reason.\n");
+	else
+		printf("Save a consistent image of this whole running system to TARGET and\n"
+		       "continue. The system is frozen only while a second kernel writes the\n"
+		       "image; that kernel stays loaded, so later snapshots are faster.\n");
+	printf("\n"
+	       "TARGET is a spare block device or partition: not mounted, not swap, with\n"
+	       "no filesystem signature (unless --force), large enough for all of RAM.\n"
+	       "The image holds every secret in memory: protect the device.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -t, --to TARGET      where to write the image (required)\n"
+	       "  -k, --kernel FILE    kernel for B (default: the running kernel's image)\n"
+	       "  -i, --initrd FILE    extra cpio for B (drivers: list .ko files in\n"
+	       "                       /etc/kjump/modules inside it)\n"
+	       "  -a, --append ARGS    more command line for B\n"
+	       "  -r, --reserve SIZE   B's region (see 'kjump load --help')\n"
+	       "  -j, --threads N      compression threads in B (default: B's CPUs)\n"
+	       "  -l, --level N        zstd level (default 1; negative is faster)\n"
+	       "  -f, --force          overwrite a target with a foreign signature\n"
+	       "  -v, --verbose        show B's plan\n"
+	       "  -h, --help           show this help\n");
+}
+
+/* The running kernel's image, where distributions keep it. */
+static const char *running_kernel(char *buf, size_t n)
+{
+	struct utsname u;
+	const char *fmt[] = { "/boot/vmlinuz-%s", "/lib/modules/%s/vmlinuz",
+			      "/usr/lib/modules/%s/vmlinuz", NULL };
+
+	uname(&u);
+	for (int i = 0; fmt[i]; i++) {
+		snprintf(buf, n, fmt[i], u.release);
+		if (!access(buf, R_OK))
+			return buf;
+	}
+	return NULL;
+}
+
+/* B's initramfs: this kjump as /init, plus the user's extra cpio. */
+static int build_initramfs(const char *extra, struct kj_cpio *c, struct kj_err *e)
+{
+	uint8_t *self = NULL, *more = NULL;
+	size_t len, mlen = 0;
+	Elf64_Ehdr eh;
+
+	memset(c, 0, sizeof(*c));
+	if (kj_read_file("/proc/self/exe", 64u << 20, &self, &len, e))
+		return -1;
+	memcpy(&eh, self, sizeof(eh) < len ? sizeof(eh) : len);
+	for (int i = 0; i < eh.e_phnum && eh.e_phoff + (i + 1) * sizeof(Elf64_Phdr) <= len; i++) {
+		Elf64_Phdr ph;
+
+		memcpy(&ph, self + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type == PT_INTERP) {
+			free(self);
+			return kj_fail(e, ENOEXEC, "this kjump is dynamically linked; only a "
+				       "static kjump can be B's /init (build it with 'make')");
+		}
+	}
+	int r = kj_cpio_add(c, "dev", 040755, 0, 0, NULL, 0, e) ||
+		kj_cpio_add(c, "dev/console", 020600, 5, 1, NULL, 0, e) ||
+		kj_cpio_add(c, "dev/null", 020666, 1, 3, NULL, 0, e) ||
+		kj_cpio_add(c, "proc", 040555, 0, 0, NULL, 0, e) ||
+		kj_cpio_add(c, "sys", 040555, 0, 0, NULL, 0, e) ||
+		kj_cpio_add(c, "run", 040755, 0, 0, NULL, 0, e) ||
+		kj_cpio_add(c, "init", 0100755, 0, 0, self, len, e) ||
+		kj_cpio_finish(c, e);
+	free(self);
+	if (r)
+		return -1;
+	if (extra) {
+		if (kj_read_file(extra, 1u << 30, &more, &mlen, e))
+			return kj_prefix(e, "--initrd");
+		/* cpio archives concatenate; pad to 4 bytes between them */
+		uint8_t *p = realloc(c->p, c->len + mlen + 4);
+		if (!p) {
+			free(more);
+			return kj_fail(e, ENOMEM, "out of memory");
+		}
+		c->p = p;
+		memcpy(c->p + c->len, more, mlen);
+		c->len += mlen;
+		free(more);
+	}
+	return 0;
+}
+
+static void hex(const uint8_t *b, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+static int unhex(const char *s, uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+			return -1;
+		b[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+/* After the jump: forget what A cached of the target, then read what B
+ * wrote. */
+static int read_result(const char *path, struct kj_img *img, int *fdp, struct kj_err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return kj_fail_errno(e, "cannot open %s", path);
+	if (!fstat(fd, &st) && S_ISBLK(st.st_mode))
+		ioctl(fd, BLKFLSBUF, 0);
+	else
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	if (kj_img_open(img, fd, 0, e)) {
+		close(fd);
+		return -1;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+static void report(const struct kj_img *img, double frozen, const char *what)
+{
+	const struct kj_img_header *h = &img->hdr;
+	double ram = h->pages_total * 4096.0 / 1048576, size = h->target_min_size / 1048576.0;
+
+	printf("%s of %s (%s) written to the target\n", what, h->release, h->machine);
+	printf("pages: %llu total, %llu saved, %llu zero, %llu free (left out), "
+	       "%llu B's own (left out)\n", (unsigned long long)h->pages_total,
+	       (unsigned long long)h->pages_data, (unsigned long long)h->pages_zero,
+	       (unsigned long long)h->pages_free, (unsigned long long)h->pages_excluded);
+	printf("image: %.1f MiB for %.1f MiB of RAM (%.1f%%)\n", size, ram,
+	       ram > 0 ? 100.0 * size / ram : 0);
+	printf("frozen: %.2f s\n", frozen);
+}
+
+static int run(const struct snap_opts *o)
+{
+	struct kj_err e = { 0 };
+	struct kj_sysinfo si;
+	struct kj_state st;
+	struct kj_target t = { .fd = -1 };
+	struct kj_memmap mm = { 0 };
+	struct kj_cpio c = { 0 };
+	struct kj_img img;
+	char kbuf[256], tag_hex[33], append[2048];
+	uint8_t tag[16];
+	const char *purpose = o->hibernate ? "hibernate" : "snapshot";
+	uint32_t kind = o->hibernate ? KJ_IMG_HIBERNATION : KJ_IMG_SNAPSHOT;
+	const char *kernel = o->kernel;
+	double frozen;
+	int rs, fd = -1;
+
+	kj_sysinfo_read(&si);
+	if (kj_preflight(&si, KJ_NEED_ROOT | KJ_NEED_JUMP, o->force, &e))
+		return kj_report(&e);
+	rs = kj_state_load('a', &st, &e);
+	if (rs < 0)
+		return kj_report(&e);
+	bool reuse = rs == 0 && st.loaded && si.kexec_loaded == 1 &&
+		!strcmp(st.purpose, purpose) && !strcmp(st.target, o->to) &&
+		(!kernel || !strcmp(kernel, st.kernel)) && !o->initrd && !o->append &&
+		!o->reserve && strlen(st.tag) == 32 && !unhex(st.tag, tag, 16);
+	if (!reuse && si.kexec_loaded == 1) {
+		if (rs == 0 && st.loaded)
+			kj_fail(&e, EBUSY, "a B for '%s' is loaded; unload it first "
+				"(kjump unload)", st.purpose);
+		else
+			kj_fail(&e, EBUSY, "a kexec image kjump did not load is loaded; "
+				"unload it first (kexec -u)");
+		return kj_report(&e);
+	}
+	if (!reuse && !kernel && !(kernel = running_kernel(kbuf, sizeof(kbuf)))) {
+		kj_fail(&e, ENOENT, "cannot find the running kernel's image in /boot; "
+			"pass --kernel");
+		return kj_report(&e);
+	}
+
+	/* The target, checked against the worst case: all of A's RAM. */
+	uint64_t ram;
+	if (kj_memmap_read(&mm, &e) || kj_meminfo_read_total(&ram, &e))
+		return kj_report(&e);
+	uint64_t need = kj_img_worst_case_size(kj_ranges_total(&mm.ram, -1) / 4096);
+	kj_memmap_free(&mm);
+	if (kj_target_open(&t, o->to, KJ_TARGET_WRITE | (o->force ? KJ_TARGET_FORCE : 0),
+			   need, &e))
+		return kj_report(&e);
+	if (!t.is_block) {
+		kj_target_close(&t);
+		kj_fail(&e, EINVAL, "%s is a file; B cannot write through A's mounted "
+			"filesystems: use a spare block device or partition", o->to);
+		return kj_report(&e);
+	}
+
+	if (!reuse) {
+		struct kj_load_opts lo = {
+			.kernel = kernel, .reserve = o->reserve, .purpose = purpose,
+			.verbose = o->verbose, .initrd = "(built in)",
+		};
+		if (getrandom(tag, sizeof(tag), 0) != sizeof(tag)) {
+			kj_target_close(&t);
+			kj_fail_errno(&e, "getrandom");
+			return kj_report(&e);
+		}
+		hex(tag, 16, tag_hex);
+		if (build_initramfs(o->initrd, &c, &e)) {
+			kj_target_close(&t);
+			return kj_report(&e);
+		}
+		char cons[1024] = "";
+		if (!o->append) {
+			/* A's console settings, as kjump load does */
+			char *cmd = NULL, *sv = NULL;
+			size_t u = 0;
+
+			if (!kj_read_text("/proc/cmdline", &cmd, NULL, &e)) {
+				for (char *tk = strtok_r(cmd, " \n", &sv); tk; tk = strtok_r(NULL, " \n", &sv))
+					if (!strncmp(tk, "console=", 8) || !strncmp(tk, "loglevel=", 9) ||
+					    !strcmp(tk, "quiet"))
+						u += (size_t)snprintf(cons + u, sizeof(cons) - u > 1 ?
+							sizeof(cons) - u : 1, "%s ", tk);
+				free(cmd);
+			}
+		}
+		snprintf(append, sizeof(append), "%s%srdinit=/init kjump.to=%s kjump.tag=%s "
+			 "kjump.kind=%s kjump.threads=%u kjump.level=%d",
+			 o->append ? o->append : cons, o->append ? " " : "", o->to, tag_hex,
+			 o->hibernate ? "hibernation" : "snapshot", o->threads, o->level);
+		lo.append = append;
+		lo.initrd_buf = c.p;
+		lo.initrd_buf_len = c.len;
+		if (kj_load_b(&lo, &st, &e)) {
+			kj_cpio_free(&c);
+			kj_target_close(&t);
+			return kj_report(&e);
+		}
+		kj_cpio_free(&c);
+		snprintf(st.target, sizeof(st.target), "%s", o->to);
+		snprintf(st.tag, sizeof(st.tag), "%s", tag_hex);
+		if (kj_state_save(&st, &e)) {
+			kj_target_close(&t);
+			return kj_report(&e);
+		}
+	}
+
+	/* From here the old image on the target is gone: B will write anew. */
+	if (kj_save_write_tag(t.fd, tag, kind, &e)) {
+		kj_target_close(&t);
+		return kj_report(&e);
+	}
+	kj_target_close(&t);
+	time_t t0 = time(NULL);
+	kj_info("%s: switching to B (%s), which writes the image to %s", purpose,
+		reuse ? "already booted" : "boots first", o->to);
+	if (kj_switch_to_b(&st, &frozen, &e))
+		return kj_report(&e);
+
+	/* Back in A: either B finished (snapshot), or this system was resumed
+	 * from the hibernation image, or B failed and jumped back. */
+	if (read_result(o->to, &img, &fd, &e))
+		return kj_report(&e);
+	bool fresh = img.complete && memcmp(img.hdr.uuid, tag, 16) &&
+		img.hdr.created + 5 >= (uint64_t)t0 && img.hdr.kind == kind;
+	if (!fresh) {
+		kj_fail(&e, EIO, "B did not complete the image on %s (%s); this system "
+			"continues unchanged. B's messages are on the console", o->to,
+			img.complete ? "it is not the image B should have written" :
+			img.problem);
+		kj_img_close(&img);
+		close(fd);
+		return kj_report(&e);
+	}
+	if (o->hibernate) {
+		struct kj_err ue;
+
+		/* We were resumed: B's state did not survive the power-off, so B
+		 * must never be entered again; and the image must not be
+		 * resumed twice. */
+		kj_img_close(&img);
+		close(fd);
+		int wfd = open(o->to, O_RDWR | O_CLOEXEC);
+		if (wfd < 0 || kj_img_set_state(wfd, KJ_IMG_CONSUMED, &e))
+			kj_info("warning: cannot mark the image consumed: %s",
+				wfd < 0 ? "cannot open the target" : e.msg);
+		if (wfd >= 0)
+			close(wfd);
+		if (kj_kexec_unload(&ue))
+			kj_info("warning: %s", ue.msg);
+		kj_state_remove('a');
+		printf("resumed from hibernation after %.1f s; image on %s marked consumed\n",
+		       frozen, o->to);
+		return KJ_EXIT_OK;
+	}
+	report(&img, frozen, "snapshot");
+	kj_img_close(&img);
+	close(fd);
+	return KJ_EXIT_OK;
+}
+
+static int parse(int argc, char **argv, bool hib)
+{
+	static const struct option lo[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "reserve", required_argument, NULL, 'r' },
+		{ "threads", required_argument, NULL, 'j' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct snap_opts o = { .hibernate = hib };
+	struct kj_err e = { 0 };
+	uint64_t v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "t:k:i:a:r:j:l:fvh", lo, NULL)) != -1) {
+		switch (c) {
+		case 't': o.to = optarg; break;
+		case 'k': o.kernel = optarg; break;
+		case 'i': o.initrd = optarg; break;
+		case 'a': o.append = optarg; break;
+		case 'r':
+			if (kj_parse_u64(optarg, &o.reserve, &e) || !o.reserve)
+				return kj_usage_error("--reserve: %s", e.msg[0] ? e.msg : "zero");
+			break;
+		case 'j':
+			if (kj_parse_u64(optarg, &v, &e) || !v || v > 256)
+				return kj_usage_error("--threads wants 1 to 256");
+			o.threads = (unsigned)v;
+			break;
+		case 'l': {
+			char *end;
+			long l = strtol(optarg, &end, 10);
+
+			if (*end || l < -100 || l > 19)
+				return kj_usage_error("--level wants -100 to 19");
+			o.level = (int)l;
+			break;
+		}
+		case 'f': o.force = true; break;
+		case 'v': o.verbose = true; break;
+		case 'h': help(hib); return KJ_EXIT_OK;
+		default: return kj_usage_error("unknown option");
+		}
+	}
+	if (optind != argc)
+		return kj_usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o.to)
+		return kj_usage_error("where to? (--to TARGET)");
+	return run(&o);
+}
+
+int cmd_snapshot(int argc, char **argv)
+{
+	return parse(argc, argv, false);
+}
+
+int cmd_hibernate(int argc, char **argv)
+{
+	return parse(argc, argv, true);
+}

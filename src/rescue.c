@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kjump as /init of B: the initramfs `kjump snapshot` and `kjump hibernate`
+ * build hold nothing but the static kjump. Running as PID 1 it mounts what
+ * it needs, saves A's memory to the target named on its command line, and
+ * then either jumps back to A (snapshot, or any failure) or powers the
+ * machine off (hibernation, once the image is complete and verified).
+ * Each later switch from A resumes it right after its jump back: it saves
+ * again. PID 1 must never exit, so every path ends in a jump, a power-off,
+ * or a wait.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "peer.h"
+#include "save.h"
+#include "state.h"
+#include "../lib/image.h"
+#include "../lib/kexec.h"
+#include "../lib/memmap.h"
+
+struct rescue_job {
+	char to[256];
+	uint8_t tag[16];
+	uint32_t kind;
+	unsigned threads;
+	int level;
+};
+
+static int hexbytes(const char *s, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+/* Pure: the job from B's command line. */
+int kj_rescue_parse(const char *cmdline, struct rescue_job *j, struct kj_err *e)
+{
+	char buf[4096], *save = NULL;
+	bool have_tag = false;
+
+	memset(j, 0, sizeof(*j));
+	j->kind = KJ_IMG_SNAPSHOT;
+	snprintf(buf, sizeof(buf), "%s", cmdline);
+	for (char *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
+		if (!strncmp(t, "kjump.to=", 9))
+			snprintf(j->to, sizeof(j->to), "%s", t + 9);
+		else if (!strncmp(t, "kjump.tag=", 10))
+			have_tag = strlen(t + 10) == 32 && !hexbytes(t + 10, j->tag, 16);
+		else if (!strcmp(t, "kjump.kind=hibernation"))
+			j->kind = KJ_IMG_HIBERNATION;
+		else if (!strncmp(t, "kjump.threads=", 14))
+			j->threads = (unsigned)strtoul(t + 14, NULL, 10);
+		else if (!strncmp(t, "kjump.level=", 12))
+			j->level = (int)strtol(t + 12, NULL, 10);
+	}
+	if (!j->to[0] || !have_tag)
+		return kj_fail(e, EINVAL, "B's command line lacks kjump.to= or kjump.tag=");
+	return 0;
+}
+
+static void mounts(void)
+{
+	mkdir("/proc", 0555);
+	mkdir("/sys", 0555);
+	mkdir("/dev", 0755);
+	mkdir("/run", 0755);
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("tmpfs", "/run", "tmpfs", 0, "mode=0755");
+}
+
+/* Drivers the user put in the initramfs (--initrd): /etc/kjump/modules
+ * lists .ko files, loaded in order. */
+static void load_modules(void)
+{
+	FILE *f = fopen("/etc/kjump/modules", "re");
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		int fd = open(line, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
+			kj_info("cannot load module %s: %s", line, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	fclose(f);
+}
+
+static void wait_for(const char *path)
+{
+	for (int i = 0; i < 300 && access(path, F_OK); i++)
+		usleep(100000);
+}
+
+static unsigned pick_threads(unsigned asked)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char *mi = NULL;
+	struct kj_err e;
+	unsigned long long avail = 0;
+	unsigned t;
+
+	if (asked)
+		return asked;
+	if (kj_read_text("/proc/meminfo", &mi, NULL, &e) == 0) {
+		const char *p = strstr(mi, "MemAvailable:");
+
+		if (p)
+			sscanf(p, "MemAvailable: %llu", &avail);
+		free(mi);
+	}
+	t = cpus > 0 ? (unsigned)cpus : 1;
+	/* leave half of B's free memory for everything else */
+	while (t > 1 && kj_img_writer_memory(t, 0) > avail * 1024 / 2)
+		t--;
+	return t;
+}
+
+static int run_job(const struct rescue_job *j, struct kj_err *e)
+{
+	struct kj_save_opts o = {
+		.target = j->to, .threads = pick_threads(j->threads), .level = j->level,
+		.kind = j->kind, .tag_check = true,
+	};
+	struct kj_save_report r;
+
+	memcpy(o.tag, j->tag, 16);
+	kj_info("saving A's memory to %s (%s, %u threads)", j->to,
+		kj_img_kind_name(j->kind), o.threads);
+	wait_for(j->to);
+	if (kj_save(&o, &r, e))
+		return -1;
+	kj_save_print(&r, stderr);
+	if (j->kind == KJ_IMG_HIBERNATION) {
+		/* power off only on an image proven readable */
+		struct kj_img img;
+		int fd = open(j->to, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return kj_fail_errno(e, "cannot reopen %s", j->to);
+		if (kj_img_open(&img, fd, 0, e)) {
+			close(fd);
+			return -1;
+		}
+		int bad = !img.complete ? kj_fail(e, EIO, "the image is not complete: %s",
+						  img.problem) :
+			kj_img_verify(&img, NULL, NULL, NULL, e);
+		if (bad) {
+			kj_img_close(&img);
+			close(fd);
+			return -1;
+		}
+		kj_img_close(&img);
+		close(fd);
+	}
+	return 0;
+}
+
+static int jump_back(struct kj_err *e)
+{
+	struct kj_peer peer;
+	struct kj_state st;
+	int r;
+
+	if (kj_peer_read(&peer, e))
+		return -1;
+	r = kj_state_load('b', &st, e);
+	if (r < 0)
+		return -1;
+	if (r == 1 || !st.loaded || kj_kexec_loaded() != 1) {
+		if (kj_peer_load_jump_back(&peer, e))
+			return -1;
+		memset(&st, 0, sizeof(st));
+		st.role = 'b';
+		st.loaded = true;
+		st.peer_entry = st.entry = peer.entry;
+		if (kj_state_save(&st, e))
+			return -1;
+	}
+	sync();
+	if (kj_kexec_jump(e))
+		return -1;
+	st.switches++;
+	kj_state_save(&st, e);
+	return 0;
+}
+
+int kj_rescue_main(void)
+{
+	struct rescue_job j;
+	struct kj_err e = { 0 };
+	char *cmd = NULL;
+
+	kj_cmd_name = "kjump (B)";
+	mounts();
+	load_modules();
+	if (kj_read_text("/proc/cmdline", &cmd, NULL, &e) || kj_rescue_parse(cmd, &j, &e)) {
+		kj_report(&e);
+		free(cmd);
+		for (;;)
+			pause();	/* nothing sane to do: A's user sees this */
+	}
+	free(cmd);
+	for (;;) {
+		bool ok = run_job(&j, &e) == 0;
+
+		if (!ok)
+			kj_report(&e);
+		if (ok && j.kind == KJ_IMG_HIBERNATION) {
+			kj_info("image complete and verified; powering off");
+			sync();
+			reboot(RB_POWER_OFF);
+		}
+		kj_info("jumping back to A");
+		if (jump_back(&e)) {
+			kj_report(&e);
+			if (ok) {
+				kj_info("cannot jump back; the image on %s is complete: power "
+					"off and resume A with 'kjump resume %s'", j.to, j.to);
+				sync();
+				reboot(RB_POWER_OFF);
+			}
+			for (;;)
+				pause();
+		}
+		/* A switched to us again: take the next snapshot */
+	}
+}

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Saving A's memory from inside B: the heart of `kjump save`, `snapshot`
+ * and `hibernate`.
+ *
+ * The image holds A's RAM as it physically is while A is stopped, minus
+ * B's own memory and minus pages free in A's buddy allocator. That is what
+ * A's re-entry code expects to find: it swaps B's pages with their backup
+ * pages itself. The backup map goes into the image too (the remap section)
+ * so that `export` can show A's memory as A sees it.
+ */
+#include "save.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "peer.h"
+#include "../lib/amem.h"
+#include "../lib/image.h"
+#include "../lib/memmap.h"
+#include "../lib/pagefilter.h"
+#include "../lib/target.h"
+#include "../lib/vmcoreinfo.h"
+
+#define PAGE 4096ULL
+#define BATCH 256	/* pages per read from /proc/vmcore */
+
+static int amem_rd(void *ctx, uint64_t pa, void *buf, size_t len, struct kj_err *e)
+{
+	return kj_amem_read(ctx, pa, buf, len, e);
+}
+
+/* A's RAM: what /proc/vmcore shows of it, plus B's own memory. */
+static int a_ram(const struct kj_amem *m, struct kj_ranges *ram, struct kj_err *e)
+{
+	memset(ram, 0, sizeof(*ram));
+	for (size_t i = 0; i < m->vm.core.nseg; i++) {
+		const struct kj_core_seg *s = &m->vm.core.seg[i];
+
+		if (s->type == KJ_SEG_LOAD &&
+		    kj_ranges_add(ram, s->paddr, s->paddr + s->memsz, KJ_MEM_RAM, e))
+			return -1;
+	}
+	if (kj_ranges_copy(ram, &m->b_mem, -1, e))
+		return -1;
+	for (size_t i = 0; i < ram->n; i++) {
+		ram->r[i].start = kj_align_up(ram->r[i].start, PAGE);
+		ram->r[i].end = kj_align_down(ram->r[i].end, PAGE);
+		ram->r[i].type = KJ_MEM_RAM;
+	}
+	kj_ranges_normalize(ram);
+	return 0;
+}
+
+/* Backup map -> runs of the image's remap section. */
+static int remap_runs(const struct kj_amem *m, struct kj_img_remap **out, size_t *n,
+		      struct kj_err *e)
+{
+	struct kj_img_remap *r = calloc(m->nmap ? m->nmap : 1, sizeof(*r));
+	size_t k = 0;
+
+	if (!r)
+		return kj_fail(e, ENOMEM, "out of memory");
+	for (size_t i = 0; i < m->nmap; i++) {
+		uint64_t d = m->map[i].dst / PAGE, s = m->map[i].src / PAGE;
+
+		if (d == s)
+			continue;	/* A had nothing there */
+		if (k && r[k - 1].dst_pfn + r[k - 1].npages == d &&
+		    r[k - 1].src_pfn + r[k - 1].npages == s)
+			r[k - 1].npages++;
+		else
+			r[k++] = (struct kj_img_remap){ d, s, 1 };
+	}
+	*out = r;
+	*n = k;
+	return 0;
+}
+
+/* A's virtual mappings, as its /proc/vmcore program headers give them. */
+static int set_vmap(const struct kj_amem *m, struct kj_img_writer *w, struct kj_err *e)
+{
+	struct kj_img_vmap *v = calloc(m->vm.core.nseg + 1, sizeof(*v));
+	size_t n = 0;
+	int r;
+
+	if (!v)
+		return kj_fail(e, ENOMEM, "out of memory");
+	for (size_t i = 0; i < m->vm.core.nseg; i++) {
+		const struct kj_core_seg *s = &m->vm.core.seg[i];
+
+		if (s->type == KJ_SEG_LOAD && s->vaddr && s->memsz)
+			v[n++] = (struct kj_img_vmap){ s->paddr, s->vaddr, s->memsz };
+	}
+	r = kj_img_writer_set_vmap(w, v, n, e);
+	free(v);
+	return r;
+}
+
+static int memmap_section(const struct kj_ranges *ram, struct kj_img_range **out,
+			  size_t *n, struct kj_err *e)
+{
+	struct kj_memmap mm;
+	size_t k = 0;
+
+	if (kj_memmap_read(&mm, e))
+		return -1;
+	*out = calloc(ram->n + mm.firmware.n + 1, sizeof(**out));
+	if (!*out) {
+		kj_memmap_free(&mm);
+		return kj_fail(e, ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < ram->n; i++)
+		(*out)[k++] = (struct kj_img_range){ ram->r[i].start, ram->r[i].end, 1, 0 };
+	/* firmware ranges B was given are A's (kjump's own reserved pages and
+	 * A's re-entry page lie inside A's RAM and are left out) */
+	for (size_t i = 0; i < mm.firmware.n; i++)
+		if (!kj_ranges_overlaps(ram, mm.firmware.r[i].start, mm.firmware.r[i].end))
+			(*out)[k++] = (struct kj_img_range){ mm.firmware.r[i].start,
+				mm.firmware.r[i].end, (uint32_t)mm.firmware.r[i].type, 0 };
+	*n = k;
+	kj_memmap_free(&mm);
+	return 0;
+}
+
+static void progress(const struct kj_save_opts *o, uint64_t done, uint64_t total,
+		     double t0, int *last)
+{
+	int pct = total ? (int)(done * 100 / total) : 100;
+
+	if (o->quiet || pct / 10 == *last / 10)
+		return;
+	*last = pct;
+	kj_info("saving: %3d%% (%llu of %llu MiB read, %.1f s)", pct,
+		(unsigned long long)(done * PAGE >> 20),
+		(unsigned long long)(total * PAGE >> 20), kj_now() - t0);
+}
+
+int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_err *e)
+{
+	struct kj_peer peer;
+	struct kj_amem m;
+	struct kj_vmcoreinfo vi;
+	struct kj_freemap fm = { 0 };
+	struct kj_pagefilter_stats fst = { 0 };
+	struct kj_ranges ram = { 0 };
+	struct kj_target t = { .fd = -1 };
+	struct kj_img_writer *w = NULL;
+	struct kj_img_remap *remap = NULL;
+	struct kj_img_range *mmap_sect = NULL;
+	uint8_t *buf = NULL;
+	size_t nremap = 0, nmmap = 0;
+	bool have_vi = false, have_fm = false, have_m = false;
+	uint64_t total = 0, done = 0, n_free = 0, n_excl = 0;
+	double t0 = kj_now();
+	int last = -10, ret = -1;
+
+	memset(rep, 0, sizeof(*rep));
+	if (kj_peer_read(&peer, e) || kj_amem_open(&m, peer.entry, e))
+		return -1;
+	have_m = true;
+	if (!m.vm.vmcoreinfo) {
+		kj_fail(e, ENOENT, "A's memory has no VMCOREINFO note; kjump cannot "
+			"tell which pages are free or which kernel A runs");
+		goto out;
+	}
+	if (kj_vmcoreinfo_parse(m.vm.vmcoreinfo, m.vm.vmcoreinfo_len, &vi, e))
+		goto out;
+	have_vi = true;
+	if (a_ram(&m, &ram, e))
+		goto out;
+	total = kj_ranges_total(&ram, -1) / PAGE;
+
+	/* Free pages of A: a page in a free buddy block holds nothing A's
+	 * kernel needs. If they cannot be found, keep everything. */
+	if (kj_find_free_pages(amem_rd, &m, &vi, &ram, &fm, &fst, e) == 0) {
+		have_fm = true;
+		if (!o->quiet)
+			kj_info("A's free pages: %llu of %llu (%.1f s)",
+				(unsigned long long)fst.free, (unsigned long long)total,
+				fst.seconds);
+	} else {
+		kj_info("warning: %s; saving every page", e->msg);
+	}
+
+	if (kj_target_open(&t, o->target, KJ_TARGET_WRITE | KJ_TARGET_FORCE |
+			   (o->new_file ? KJ_TARGET_NEW_FILE : 0), 0, e))
+		goto out;
+	if (o->tag_check && kj_save_check_tag(t.fd, o->tag, e))
+		goto out;
+
+	const char *rel = kj_vmcoreinfo_str(&vi, "OSRELEASE");
+	struct kj_img_writer_opts wo = {
+		.threads = o->threads, .level = o->level, .kind = o->kind,
+		.release = rel, .machine = "x86_64", .jump_back_entry = peer.entry,
+		.ram_bytes = total * PAGE,
+		.region_start = m.b_mem.n ? m.b_mem.r[m.b_mem.n - 1].start : 0,
+		.region_end = m.b_mem.n ? m.b_mem.r[m.b_mem.n - 1].end : 0,
+		.worst_case_pages = t.is_block ? total : 0,
+	};
+	if (kj_img_writer_open(&w, t.fd, t.is_block ? t.size : 0, &wo, e))
+		goto out;
+	buf = malloc(BATCH * PAGE);
+	if (!buf) {
+		kj_fail(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < ram.n; i++) {
+		uint64_t pfn = ram.r[i].start / PAGE, end = ram.r[i].end / PAGE;
+
+		while (pfn < end) {
+			uint64_t pa = pfn * PAGE, n = 0;
+
+			if (kj_ranges_covers(&m.b_mem, pa, pa + PAGE, -1)) {
+				n_excl++, pfn++, done++;
+				continue;
+			}
+			if (have_fm && kj_freemap_test(&fm, pfn)) {
+				n_free++, pfn++, done++;
+				continue;
+			}
+			/* a run of pages to keep, read in one go */
+			while (n < BATCH && pfn + n < end &&
+			       !(have_fm && kj_freemap_test(&fm, pfn + n)) &&
+			       !kj_ranges_covers(&m.b_mem, (pfn + n) * PAGE,
+						 (pfn + n + 1) * PAGE, -1))
+				n++;
+			if (kj_vmcore_read(&m.vm, pa, buf, n * PAGE, e)) {
+				kj_prefix(e, "reading A's memory");
+				goto out;
+			}
+			for (uint64_t k = 0; k < n; k++)
+				if (kj_img_writer_add(w, pfn + k, buf + k * PAGE, e))
+					goto out;
+			pfn += n;
+			done += n;
+			progress(o, done, total, t0, &last);
+		}
+	}
+	if (set_vmap(&m, w, e) ||
+	    remap_runs(&m, &remap, &nremap, e) ||
+	    kj_img_writer_set_remap(w, remap, nremap, e) ||
+	    memmap_section(&ram, &mmap_sect, &nmmap, e) ||
+	    kj_img_writer_set_memmap(w, mmap_sect, nmmap, e) ||
+	    kj_img_writer_set_vmcoreinfo(w, m.vm.vmcoreinfo, m.vm.vmcoreinfo_len, e))
+		goto out;
+	kj_img_writer_set_counts(w, total, n_free, n_excl);
+	struct kj_img_stats st;
+	int r = kj_img_writer_finish(w, &st, e);
+	w = NULL;
+	if (r)
+		goto out;
+	rep->pages_total = total;
+	rep->pages_data = st.pages_data;
+	rep->pages_zero = st.pages_zero;
+	rep->pages_free = n_free;
+	rep->pages_excluded = n_excl;
+	rep->bytes_in = st.bytes_in;
+	rep->bytes_out = st.image_bytes;
+	rep->seconds = kj_now() - t0;
+	ret = 0;
+out:
+	kj_img_writer_abort(w);
+	free(buf);
+	free(remap);
+	free(mmap_sect);
+	kj_target_close(&t);
+	kj_ranges_free(&ram);
+	if (have_fm)
+		kj_freemap_free(&fm);
+	if (have_vi)
+		kj_vmcoreinfo_free(&vi);
+	if (have_m)
+		kj_amem_close(&m);
+	return ret;
+}
+
+void kj_save_print(const struct kj_save_report *r, FILE *f)
+{
+	fprintf(f, "pages: %llu total, %llu saved with data, %llu zero, %llu free in A "
+		"(left out), %llu B's own (left out)\n",
+		(unsigned long long)r->pages_total, (unsigned long long)r->pages_data,
+		(unsigned long long)r->pages_zero, (unsigned long long)r->pages_free,
+		(unsigned long long)r->pages_excluded);
+	fprintf(f, "image: %.1f MiB for %.1f MiB of RAM (%.1f MiB of page data)\n",
+		r->bytes_out / 1048576.0, r->pages_total * 4096 / 1048576.0,
+		r->bytes_in / 1048576.0);
+	fprintf(f, "time: %.2f s\n", r->seconds);
+}
+
+int kj_save_write_tag(int fd, const uint8_t tag[16], uint32_t kind, struct kj_err *e)
+{
+	static struct kj_img_header h __attribute__((aligned(4096)));
+
+	memset(&h, 0, sizeof(h));
+	h.magic = KJ_IMG_MAGIC;
+	h.version = KJ_IMG_VERSION;
+	h.header_size = KJ_IMG_HEADER_SIZE;
+	h.state = KJ_IMG_WRITING;
+	h.kind = kind;
+	h.page_size = KJ_IMG_PAGE_SIZE;
+	h.arch = KJ_IMG_ARCH_X86_64;
+	memcpy(h.uuid, tag, 16);
+	h.created = (uint64_t)time(NULL);
+	h.header_xxh64 = kj_img_header_hash(&h);
+	if (kj_img_pwrite(fd, &h, sizeof(h), 0, "the target's header", e))
+		return -1;
+	if (fdatasync(fd))
+		return kj_fail_errno(e, "cannot flush the target");
+	return 0;
+}
+
+int kj_save_check_tag(int fd, const uint8_t tag[16], struct kj_err *e)
+{
+	struct kj_img_header h;
+
+	if (kj_img_pread(fd, &h, sizeof(h), 0, "the target's header", e))
+		return -1;
+	if (h.magic != KJ_IMG_MAGIC || h.header_xxh64 != kj_img_header_hash(&h) ||
+	    memcmp(h.uuid, tag, 16))
+		return kj_fail(e, EPERM, "this target does not carry the tag A wrote "
+			       "before the jump: it is not the device A meant (device "
+			       "names can differ between kernels); not writing to it");
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KJUMP_SAVE_H
+#define KJUMP_SAVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../lib/error.h"
+
+struct kj_save_opts {
+	const char *target;
+	unsigned threads;	/* 0: online CPUs, bounded by memory */
+	int level;		/* zstd level, 0: default */
+	uint32_t kind;		/* KJ_IMG_SNAPSHOT or KJ_IMG_HIBERNATION */
+	bool quiet;
+	bool new_file;		/* the target may be a new regular file */
+	bool tag_check;		/* refuse a target whose header lacks `tag` */
+	uint8_t tag[16];
+};
+
+struct kj_save_report {
+	uint64_t pages_total, pages_data, pages_zero, pages_free, pages_excluded;
+	uint64_t bytes_in, bytes_out;
+	double seconds;
+};
+
+/* In B: save A's memory to o->target. */
+int kj_save(const struct kj_save_opts *o, struct kj_save_report *r, struct kj_err *e);
+void kj_save_print(const struct kj_save_report *r, FILE *f);
+
+/*
+ * The target tag: before jumping to B, A writes a WRITING header whose
+ * uuid is a random tag that B also finds on its command line. B writes
+ * only to a device that carries it, so a device renamed between kernels
+ * (B's /dev/vdb is not A's) is never overwritten by mistake, and an older
+ * image on the target stops being resumable before A even jumps.
+ */
+int kj_save_write_tag(int fd, const uint8_t tag[16], uint32_t kind, struct kj_err *e);
+int kj_save_check_tag(int fd, const uint8_t tag[16], struct kj_err *e);
+
+#endif
