@@ -31,8 +31,10 @@ void kj_lockdown_parse(const char *text, char *out, size_t outsz)
 	const char *a = strchr(text, '['), *b = a ? strchr(a, ']') : NULL;
 	size_t n;
 
+	if (outsz == 0)
+		return;
 	out[0] = 0;
-	if (!a || !b || outsz == 0)
+	if (!a || !b)
 		return;
 	n = (size_t)(b - a - 1);
 	if (n >= outsz)

@@ -41,19 +41,23 @@ static int parse_dynamic(const uint8_t *f, size_t size, const Elf64_Phdr *dyn,
 	if (dyn->p_offset > size || dyn->p_filesz > size - dyn->p_offset ||
 	    dyn->p_filesz % sizeof(Elf64_Dyn))
 		return bad(e, "PT_DYNAMIC lies outside the file");
-	const Elf64_Dyn *d = (const Elf64_Dyn *)(f + dyn->p_offset);
 	size_t n = dyn->p_filesz / sizeof(Elf64_Dyn);
 
-	for (size_t i = 0; i < n && d[i].d_tag != DT_NULL; i++) {
-		switch (d[i].d_tag) {
-		case DT_RELA: rela = d[i].d_un.d_ptr; break;
-		case DT_RELASZ: relasz = d[i].d_un.d_val; break;
-		case DT_RELAENT: relaent = d[i].d_un.d_val; break;
+	for (size_t i = 0; i < n; i++) {
+		Elf64_Dyn d;	/* copied: p_offset need not be aligned */
+
+		memcpy(&d, f + dyn->p_offset + i * sizeof(d), sizeof(d));
+		if (d.d_tag == DT_NULL)
+			break;
+		switch (d.d_tag) {
+		case DT_RELA: rela = d.d_un.d_ptr; break;
+		case DT_RELASZ: relasz = d.d_un.d_val; break;
+		case DT_RELAENT: relaent = d.d_un.d_val; break;
 		case DT_REL: case DT_JMPREL: case DT_NEEDED: case 36 /* DT_RELR */:
 			return kj_fail(e, ENOEXEC, "program needs dynamic linking "
 				       "(dynamic tag %lld); link it with -pie, "
 				       "--no-dynamic-linker and no shared libraries",
-				       (long long)d[i].d_tag);
+				       (long long)d.d_tag);
 		default: break;
 		}
 	}

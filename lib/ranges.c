@@ -38,13 +38,24 @@ static int cmp_start(const void *a, const void *b)
 	return (x->end > y->end) - (x->end < y->end);
 }
 
+static int cmp_type_start(const void *a, const void *b)
+{
+	const struct kj_range *x = a, *y = b;
+
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return cmp_start(a, b);
+}
+
 void kj_ranges_normalize(struct kj_ranges *rs)
 {
 	size_t out = 0;
 
 	if (!rs->n)
 		return;
-	qsort(rs->r, rs->n, sizeof(*rs->r), cmp_start);
+	/* Merge within each type, then order everything by start: sorting by
+	 * start alone would let another type separate two ranges that touch. */
+	qsort(rs->r, rs->n, sizeof(*rs->r), cmp_type_start);
 	for (size_t i = 1; i < rs->n; i++) {
 		struct kj_range *last = &rs->r[out];
 
@@ -56,6 +67,7 @@ void kj_ranges_normalize(struct kj_ranges *rs)
 		}
 	}
 	rs->n = out + 1;
+	qsort(rs->r, rs->n, sizeof(*rs->r), cmp_start);
 }
 
 int kj_ranges_subtract(struct kj_ranges *rs, uint64_t start, uint64_t end,
@@ -167,14 +179,16 @@ int kj_ranges_find_fit(const struct kj_ranges *within, int type,
 			continue;
 		if (hi <= lo || hi - lo < size)
 			continue;
-		lo = kj_align_up(lo, align);
-		if (lo > hi || hi - lo < size)
-			continue;
+		uint64_t alo = kj_align_up(lo, align);
+
+		if (alo < lo || alo > hi || hi - alo < size)
+			continue;	/* (alo < lo: aligning wrapped past 2^64) */
+		lo = alo;
 		uint64_t a = from_top ? kj_align_down(hi - size, align) : lo;
 		for (;;) {
 			const struct kj_range *hit = NULL;
 
-			if (a < lo || a + size > hi)
+			if (a < lo || a > hi - size)
 				break;
 			for (size_t j = 0; avoid && j < avoid->n; j++)
 				if (avoid->r[j].start < a + size && a < avoid->r[j].end) {
@@ -192,7 +206,11 @@ int kj_ranges_find_fit(const struct kj_ranges *within, int type,
 					break;
 				a = kj_align_down(hit->start - size, align);
 			} else {
-				a = kj_align_up(hit->end, align);
+				uint64_t next = kj_align_up(hit->end, align);
+
+				if (next <= a)
+					break;	/* wrapped past 2^64 */
+				a = next;
 			}
 		}
 	}
