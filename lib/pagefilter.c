@@ -260,7 +260,7 @@ void kj_x86_mmu_free(struct kj_x86_mmu *mmu)
 enum ptype_kind {
 	PT_NONE,
 	PT_TOP_BYTE,	/* 6.12: the type is the top byte of page_type */
-	PT_CLEAR_BIT,	/* 4.18..6.11: a type is a bit cleared under a base */
+	PT_CLEAR_BIT,	/* 4.18 until 6.12: a type is a bit cleared under a base */
 	PT_EXACT,	/* before 4.18: _mapcount == the value */
 };
 
@@ -284,8 +284,9 @@ static bool ptype_decode(uint64_t num, struct ptype *pt)
 		return true;
 	}
 	if (bit && !(bit & (bit - 1)) && bit < 0x80000000u) {
-		/* 4.18..6.9: PAGE_TYPE_BASE 0xf0000000, types in the low bits;
-		 * then briefly PAGE_TYPE_BASE 0x80000000, types in bits 24..30 */
+		/* 4.18..6.9: PAGE_TYPE_BASE 0xf0000000, types in the low bits
+		 * (PG_buddy 0x80); then, until the 6.12 enum, PAGE_TYPE_BASE
+		 * 0x80000000 with types in bits 24..30 (PG_buddy 0x40000000) */
 		uint32_t base = bit >= 0x01000000u ? 0x80000000u : 0xf0000000u;
 
 		if (bit & base)
@@ -477,7 +478,8 @@ static void scan_range(struct scan *s, uint64_t p0, uint64_t p1)
 					n = p1 - pfn;	/* clipped to RAM */
 				freemap_set(s->fm, pfn, n);
 				st->free += n;
-				pfn += 1; continue;
+				pfn += n;
+				continue;
 			}
 			st->bad++;
 		} else if (ptype_match(&s->offline, type)) {

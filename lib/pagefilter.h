@@ -88,9 +88,11 @@ struct kj_pagefilter_stats {
  * SIZE(page), OFFSET(page._mapcount), OFFSET(page.private),
  * NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) and what kj_x86_mmu_init() needs;
  * NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE) and LENGTH(zone.free_area) are used
- * when present. Both page-type encodings are understood: the 6.12 one (the
- * type in the top byte, PAGE_BUDDY_MAPCOUNT_VALUE = 0xf0 << 24) and the
- * older one (a type is a cleared bit under a base, e.g. ~0x80).
+ * when present. The page-type encoding is told by the value of
+ * PAGE_BUDDY_MAPCOUNT_VALUE: 6.12's (the type is the top byte, 0xf0 << 24),
+ * the one from 4.18 until then (a type is a bit cleared under a base:
+ * ~0x80 with base 0xf0000000, later ~0x40000000 with base 0x80000000), and
+ * the one before 4.18 (_mapcount == -128). Any other value is refused.
  *
  * A buddy block head (its page type says buddy; `private` holds the order
  * k; the pfn is 2^k-aligned; k is at most the kernel's largest order) marks

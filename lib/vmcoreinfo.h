@@ -52,9 +52,10 @@ void kj_vmcoreinfo_free(struct kj_vmcoreinfo *vi);
  * "OFFSET(page._mapcount)", "NUMBER(phys_base)", "KERNELOFFSET"), read the
  * way the kernel printed that family of key: SYMBOL(...) and KERNELOFFSET
  * as hex, SIZE/OFFSET/LENGTH/PAGESIZE as unsigned decimal, NUMBER(...) and
- * anything else as signed decimal or 0x-hex. Negative numbers come back as
- * two's complement. Returns 0, or -1 when the key is missing or its value
- * is not a number that fits in 64 bits. */
+ * anything else as signed decimal; a 0x prefix means hex in every family.
+ * Negative numbers come back as two's complement. Returns 0, or -1 when
+ * the key is missing or its whole value is not a number that fits in 64
+ * bits. val may be NULL. */
 int kj_vmcoreinfo_get(const struct kj_vmcoreinfo *vi, const char *key,
 		      uint64_t *val);
 
