@@ -32,7 +32,7 @@ P_ELF := $(BLOBS:%=$(B)/payload/%.elf)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-TOOL_BIN := $(B)/tests/membuf $(B)/bench/rawjump
+TOOL_BIN := $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/bench/rawjump
 
 .PHONY: all deps check unit demo bench install clean payloads
 all: deps $(B)/bin/kjump
@@ -93,7 +93,7 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libkjump.a $(P_ELF)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(KJ_CFLAGS) -DKJ_BUILD_DIR='"$(B)"' -o $@ $< $(B)/libkjump.a -lcmocka $(LIBS)
 
-$(B)/tests/membuf: tests/vm/tools/membuf.c $(B)/libkjump.a
+$(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck: $(B)/tests/%: tests/vm/tools/%.c tests/vm/tools/pattern.h $(B)/libkjump.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(KJ_CFLAGS) -static -o $@ $< $(B)/libkjump.a $(LIBS)
 

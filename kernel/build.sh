@@ -48,7 +48,8 @@ mkdir -p "$obj"
 say "configuring (tinyconfig + $(grep -c '^CONFIG_' "$fragment") options)"
 make -s -C "$src" O="$obj" tinyconfig >&2
 cat "$fragment" >>"$obj/.config"
-make -s -C "$src" O="$obj" olddefconfig >&2
+make -s -C "$src" O="$obj" olddefconfig >"$obj/config.log" 2>&1 ||
+	{ cat "$obj/config.log" >&2; exit 1; }
 
 missing=0
 while read -r line; do

@@ -76,7 +76,7 @@ double kj_now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_BOOTTIME, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 

@@ -41,7 +41,7 @@ void kj_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "0x1000", "4096", "64K", "256M", "1G" -> bytes. */
 int kj_parse_u64(const char *s, uint64_t *out, struct kj_err *e);
 
-double kj_now(void);	/* CLOCK_MONOTONIC seconds */
+double kj_now(void);	/* CLOCK_BOOTTIME seconds: counts time spent frozen */
 
 /* Programs built into this binary: payload/examples, purgatory, restore. */
 int kj_blob_find(const char *name, const uint8_t **data, size_t *len);

@@ -26,7 +26,10 @@ vm_initramfs() {
 	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,root,boot}
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$KJ_BUILD/bin/kjump" "$root/bin/kjump"
-	[ -x "$KJ_BUILD/tests/membuf" ] && cp "$KJ_BUILD/tests/membuf" "$root/bin/membuf"
+	local tool
+	for tool in membuf patfill; do
+		[ -x "$KJ_BUILD/tests/$tool" ] && cp "$KJ_BUILD/tests/$tool" "$root/bin/$tool"
+	done
 	cp "$KJ_TOP/tests/vm/guest/init" "$root/init"
 	cp "$KJ_TOP/tests/vm/guest/lib.sh" "$root/lib.sh"
 	cp "$script" "$root/test.sh"

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * patfill SEED MIB LIST: test helper. Fills MIB MiB of its own locked
+ * memory with the pattern of pattern.h, writes "SEED NPAGES" and then the
+ * physical address of every page (from /proc/self/pagemap) to LIST, and
+ * waits until killed, keeping the pages where they are. patcheck looks for
+ * the pattern at those addresses in an exported core.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pattern.h"
+#include "../../../lib/pinned.h"
+
+int main(int argc, char **argv)
+{
+	struct kj_err e;
+	uint64_t seed, npages;
+	uint8_t *buf;
+	FILE *out;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: patfill SEED MIB LIST\n");
+		return 2;
+	}
+	seed = strtoull(argv[1], NULL, 0);
+	npages = strtoull(argv[2], NULL, 0) * 256;
+	buf = mmap(NULL, npages * 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (buf == MAP_FAILED || mlock(buf, npages * 4096)) {
+		perror("patfill");
+		return 1;
+	}
+	for (uint64_t i = 0; i < npages; i++)
+		pattern_page(seed, i, (uint64_t *)(buf + i * 4096));
+	out = fopen(argv[3], "w");
+	if (!out) {
+		perror(argv[3]);
+		return 1;
+	}
+	fprintf(out, "%llu %llu\n", (unsigned long long)seed, (unsigned long long)npages);
+	for (uint64_t i = 0; i < npages; i++) {
+		uint64_t pa;
+
+		if (kj_virt_to_phys(buf + i * 4096, &pa, &e)) {
+			fprintf(stderr, "patfill: %s\n", e.msg);
+			return 1;
+		}
+		fprintf(out, "%llx\n", (unsigned long long)pa);
+	}
+	fclose(out);
+	printf("patfill: %llu pages ready\n", (unsigned long long)npages);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
