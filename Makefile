@@ -27,7 +27,8 @@ P_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -ffreestanding -fpie \
 P_LDFLAGS := --no-warn-rwx-segments -pie --no-dynamic-linker -z noexecstack -z norelro --hash-style=sysv
 EXAMPLES := hello checksum
 P_RT := $(B)/payload/rt/entry.o $(B)/payload/rt/rt.o
-BLOBS := $(EXAMPLES) purgatory
+BLOBS := $(EXAMPLES) purgatory restore
+ZSTD_A := $(shell $(CC) -print-file-name=libzstd.a)
 P_ELF := $(BLOBS:%=$(B)/payload/%.elf)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -66,6 +67,18 @@ $(B)/payload/rt/rt.o: payload/rt/rt.c payload/rt/rt.h payload/include/kjump/payl
 $(B)/payload/examples/%.o: payload/examples/%.c payload/rt/rt.h payload/include/kjump/payload.h
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
+# The restore payload links libzstd's decompressor (Debian's static
+# libzstd.a); it enables SSE and sets %fs itself (see its entry.S).
+R_OBJ := $(B)/payload/restore/entry.o $(B)/payload/restore/restore.o $(B)/payload/restore/libc.o
+$(B)/payload/restore.elf: $(R_OBJ) payload/rt/link.ld
+	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(R_OBJ) $(ZSTD_A)
+$(B)/payload/restore/%.o: payload/restore/%.S
+	@mkdir -p $(@D)
+	$(CC) $(P_CFLAGS) -c -o $@ $<
+$(B)/payload/restore/%.o: payload/restore/%.c payload/include/kjump/restore.h
+	@mkdir -p $(@D)
+	$(CC) $(P_CFLAGS) -c -o $@ $<
+
 $(B)/payload/purgatory.elf: $(B)/payload/purgatory/entry.o payload/rt/link.ld
 	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $<
 $(B)/payload/purgatory/entry.o: payload/purgatory/entry.S

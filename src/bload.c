@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include "cli.h"
@@ -225,6 +226,12 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 	st->low_end = plan.low_end;
 	st->entry = entry;
 	st->since = time(NULL);
+	struct utsname u;
+	size_t rl;
+	uname(&u);
+	rl = strlen(u.release);
+	st->same_kernel = !strncmp(bz.version_string, u.release, rl) &&
+		(bz.version_string[rl] == ' ' || !bz.version_string[rl]);
 	snprintf(st->kernel, sizeof(st->kernel), "%s", o->kernel);
 	snprintf(st->initrd, sizeof(st->initrd), "%s", o->initrd ? o->initrd : "");
 	snprintf(st->purpose, sizeof(st->purpose), "%s", o->purpose ? o->purpose : "switch");

@@ -66,5 +66,6 @@ int cmd_hibernate(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
 
 #endif

@@ -220,7 +220,8 @@ static int run(const struct snap_opts *o)
 	bool reuse = rs == 0 && st.loaded && si.kexec_loaded == 1 &&
 		!strcmp(st.purpose, purpose) && !strcmp(st.target, o->to) &&
 		(!kernel || !strcmp(kernel, st.kernel)) && !o->initrd && !o->append &&
-		!o->reserve && strlen(st.tag) == 32 && !unhex(st.tag, tag, 16);
+		!o->reserve && st.same_kernel && strlen(st.tag) == 32 &&
+		!unhex(st.tag, tag, 16);
 	if (!reuse && si.kexec_loaded == 1) {
 		if (rs == 0 && st.loaded)
 			kj_fail(&e, EBUSY, "a B for '%s' is loaded; unload it first "
@@ -322,6 +323,13 @@ static int run(const struct snap_opts *o)
 	bool fresh = img.complete && memcmp(img.hdr.uuid, tag, 16) &&
 		img.hdr.created + 5 >= (uint64_t)t0 && img.hdr.kind == kind;
 	if (!fresh) {
+		if (!st.same_kernel) {
+			struct kj_err ue;
+
+			/* a B of another kernel may have come back one way only */
+			if (kj_kexec_unload(&ue) == 0)
+				kj_state_remove('a');
+		}
 		kj_fail(&e, EIO, "B did not complete the image on %s (%s); this system "
 			"continues unchanged. B's messages are on the console", o->to,
 			img.complete ? "it is not the image B should have written" :
@@ -354,6 +362,16 @@ static int run(const struct snap_opts *o)
 	report(&img, frozen, "snapshot");
 	kj_img_close(&img);
 	close(fd);
+	if (!st.same_kernel) {
+		struct kj_err ue;
+
+		/* Only a B running this very kernel is sure to come back from a
+		 * second jump (CONFIG_KEXEC_JUMP, CONFIG_ACPI): drop any other. */
+		if (kj_kexec_unload(&ue) == 0)
+			kj_state_remove('a');
+		kj_info("B runs another kernel than this one, so kjump unloaded it; the "
+			"next snapshot boots it again");
+	}
 	return KJ_EXIT_OK;
 }
 

@@ -132,9 +132,12 @@ int cmd_back(int argc, char **argv)
 				"loaded here; unload it (kexec -u) first");
 			return kj_report(&e);
 		}
-		if (kj_peer_load_jump_back(&peer, &e))
+		bool stale;
+
+		if (kj_peer_load_jump_back(&peer, &stale, &e))
 			return kj_report(&e);
 		memset(&st, 0, sizeof(st));
+		st.stale = stale;
 		st.role = 'b';
 		st.loaded = true;
 		st.peer_entry = peer.entry;

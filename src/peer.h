@@ -6,6 +6,7 @@
 #ifndef KJUMP_PEER_H
 #define KJUMP_PEER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../lib/error.h"
@@ -19,7 +20,8 @@ struct kj_peer {
 int kj_peer_read(struct kj_peer *p, struct kj_err *e);
 /* Parse a command line text; pure. */
 int kj_peer_parse_cmdline(const char *cmdline, struct kj_peer *p, struct kj_err *e);
-/* Load (once) the preserve-context image whose entry is A's re-entry. */
-int kj_peer_load_jump_back(const struct kj_peer *p, struct kj_err *e);
+/* Load (once) the preserve-context image whose entry is A's re-entry;
+ * *stale: see peer.c. */
+int kj_peer_load_jump_back(const struct kj_peer *p, bool *stale, struct kj_err *e);
 
 #endif

@@ -140,6 +140,7 @@ static unsigned pick_threads(unsigned asked)
 
 static int run_job(const struct rescue_job *j, struct kj_err *e)
 {
+
 	struct kj_save_opts o = {
 		.target = j->to, .threads = pick_threads(j->threads), .level = j->level,
 		.kind = j->kind, .tag_check = true,
@@ -190,9 +191,12 @@ static int jump_back(struct kj_err *e)
 	if (r < 0)
 		return -1;
 	if (r == 1 || !st.loaded || kj_kexec_loaded() != 1) {
-		if (kj_peer_load_jump_back(&peer, e))
+		bool stale;
+
+		if (kj_peer_load_jump_back(&peer, &stale, e))
 			return -1;
 		memset(&st, 0, sizeof(st));
+		st.stale = stale;
 		st.role = 'b';
 		st.loaded = true;
 		st.peer_entry = st.entry = peer.entry;

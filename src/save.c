@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "peer.h"
+#include "state.h"
 #include "../lib/amem.h"
 #include "../lib/image.h"
 #include "../lib/memmap.h"
@@ -162,6 +163,12 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	int last = -10, ret = -1;
 
 	memset(rep, 0, sizeof(*rep));
+	struct kj_state bst;
+	if (kj_state_load('b', &bst, e) == 0 && bst.stale && bst.switches)
+		return kj_fail(e, EPERM, "this B (a kernel without CONFIG_ACPI) sees a "
+			       "copy of A's re-entry page from its first jump back, not "
+			       "A's page: an image would hold the copy. Unload B in A "
+			       "and start it anew");
 	if (kj_peer_read(&peer, e) || kj_amem_open(&m, peer.entry, e))
 		return -1;
 	have_m = true;

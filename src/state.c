@@ -46,6 +46,8 @@ int kj_state_load(char role, struct kj_state *st, struct kj_err *e)
 		*eq++ = 0;
 		v = strtoull(eq, NULL, 0);
 		if (!strcmp(line, "loaded")) st->loaded = v;
+		else if (!strcmp(line, "stale")) st->stale = v;
+		else if (!strcmp(line, "same_kernel")) st->same_kernel = v;
 		else if (!strcmp(line, "region_start")) st->region_start = v;
 		else if (!strcmp(line, "region_end")) st->region_end = v;
 		else if (!strcmp(line, "low_start")) st->low_start = v;
@@ -75,10 +77,10 @@ int kj_state_save(const struct kj_state *st, struct kj_err *e)
 	f = fopen(tmp, "we");
 	if (!f)
 		return kj_fail_errno(e, "cannot write %s", tmp);
-	fprintf(f, "loaded=%d\nregion_start=0x%" PRIx64 "\nregion_end=0x%" PRIx64
+	fprintf(f, "loaded=%d\nstale=%d\nsame_kernel=%d\nregion_start=0x%" PRIx64 "\nregion_end=0x%" PRIx64
 		"\nlow_start=0x%" PRIx64 "\nlow_end=0x%" PRIx64 "\nentry=0x%" PRIx64
 		"\npeer_entry=0x%" PRIx64 "\nswitches=%lu\nsince=%lld\nkernel=%s\n"
-		"initrd=%s\npurpose=%s\ntarget=%s\ntag=%s\n", st->loaded, st->region_start, st->region_end,
+		"initrd=%s\npurpose=%s\ntarget=%s\ntag=%s\n", st->loaded, st->stale, st->same_kernel, st->region_start, st->region_end,
 		st->low_start, st->low_end, st->entry, st->peer_entry, st->switches,
 		(long long)st->since, st->kernel, st->initrd, st->purpose, st->target,
 		st->tag);

@@ -16,6 +16,8 @@
 struct kj_state {
 	char role;			/* 'a': kjump load ran here; 'b': we are B */
 	bool loaded;			/* our image is loaded in this kernel */
+	bool stale;			/* B: A's re-entry page is a copy (peer.c) */
+	bool same_kernel;		/* A: B runs this very kernel release */
 	uint64_t region_start, region_end, low_start, low_end;
 	uint64_t entry;			/* where our image is entered */
 	uint64_t peer_entry;		/* B: A's re-entry address */

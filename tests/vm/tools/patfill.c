@@ -4,15 +4,27 @@
  * memory with the pattern of pattern.h, writes "SEED NPAGES" and then the
  * physical address of every page (from /proc/self/pagemap) to LIST, and
  * waits until killed, keeping the pages where they are. patcheck looks for
- * the pattern at those addresses in an exported core.
+ * the pattern at those addresses in an exported core. On SIGUSR1 it checks
+ * its own memory against the pattern and writes "same N" or "changed N"
+ * (N: pages that differ) to LIST.check.
  */
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "pattern.h"
 #include "../../../lib/pinned.h"
+
+static volatile sig_atomic_t check;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	check = 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -51,8 +63,26 @@ int main(int argc, char **argv)
 		fprintf(out, "%llx\n", (unsigned long long)pa);
 	}
 	fclose(out);
+	signal(SIGUSR1, on_usr1);
 	printf("patfill: %llu pages ready\n", (unsigned long long)npages);
 	fflush(stdout);
-	for (;;)
+	for (;;) {
+		char path[512];
+		uint64_t want[512], bad = 0;
+
 		pause();
+		if (!check)
+			continue;
+		check = 0;
+		for (uint64_t i = 0; i < npages; i++) {
+			pattern_page(seed, i, want);
+			bad += memcmp(want, buf + i * 4096, 4096) != 0;
+		}
+		snprintf(path, sizeof(path), "%s.check", argv[3]);
+		out = fopen(path, "w");
+		if (out) {
+			fprintf(out, "%s %llu\n", bad ? "changed" : "same", (unsigned long long)bad);
+			fclose(out);
+		}
+	}
 }

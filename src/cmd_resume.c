@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kjump resume TARGET (in any boot kernel C): bring back the system saved
+ * by `kjump hibernate` (or `kjump snapshot`).
+ *
+ * Everything is checked before the jump, because after it there is no way
+ * back to C: the image is complete, not resumed before, every chunk's
+ * checksum is right, this machine has RAM wherever the saved system had,
+ * both run the same paging mode, and the compressed data fits in memory
+ * the saved system does not need and in half of RAM. Then C loads the
+ * restore payload with an ordinary kexec and jumps; the payload puts every
+ * page back and enters the saved system, which marks the image consumed.
+ * A failed check changes nothing, and leaves the image for another try.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../lib/afacts.h"
+#include "../lib/image.h"
+#include "../lib/kexec.h"
+#include "../lib/memmap.h"
+#include "../lib/preflight.h"
+#include "../lib/program.h"
+#include "../lib/rplan.h"
+#include "../lib/vmcoreinfo.h"
+#include "../payload/include/kjump/restore.h"
+
+#define PAGE 4096ULL
+#define STACK_BYTES (64u << 10)
+
+static void help(void)
+{
+	printf("Usage: kjump resume [OPTION...] TARGET\n"
+	       "\n"
+	       "Bring back the system whose image 'kjump hibernate' wrote to TARGET.\n"
+	       "Runs in any kernel with CONFIG_KEXEC on the same machine (a stock\n"
+	       "distribution kernel will do), before anything mounts the saved\n"
+	       "system's filesystems read-write: typically from the initramfs (see\n"
+	       "docs/hibernate.md). Verifies the whole image first; if anything is\n"
+	       "wrong it says what and changes nothing. On success it does not\n"
+	       "return: the saved system continues, and marks the image consumed.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -n, --dry-run   check everything and show the plan, but do not jump\n"
+	       "  -f, --force     resume an image marked consumed, or with the paging\n"
+	       "                  mode of this kernel unknown\n"
+	       "  -q, --quiet     less progress\n"
+	       "  -h, --help      show this help\n");
+}
+
+struct vprog {
+	bool quiet;
+	int last;
+	double t0;
+};
+
+static void progress(uint64_t done, uint64_t total, void *arg)
+{
+	struct vprog *p = arg;
+	int pct = total ? (int)(done * 100 / total) : 100;
+
+	if (p->quiet || pct / 25 == p->last / 25)
+		return;
+	p->last = pct;
+	kj_info("verified %3d%% of the image (%.1f s)", pct, kj_now() - p->t0);
+}
+
+/* This kernel's paging levels: 5-level kernels put the direct map below
+ * the 4-level kernel half. 0 when unknown. */
+static int my_levels(void)
+{
+	struct kj_afacts *f = calloc(1, sizeof(*f));
+	struct kj_memmap mm;
+	struct kj_err e;
+	char *ci = NULL;
+	int lv = 0;
+
+	if (f && kj_memmap_read(&mm, &e) == 0) {
+		if (kj_afacts_read(f, &mm, &e) == 0 || f->page_offset_known) {
+			if (f->page_offset_known)
+				lv = f->page_offset < 0xff80000000000000ULL ? 5 : 4;
+		}
+		kj_memmap_free(&mm);
+	}
+	free(f);
+	if (!lv && kj_read_text("/proc/cpuinfo", &ci, NULL, &e) == 0) {
+		if (!strstr(ci, " la57"))
+			lv = 4;		/* no 5-level paging on this CPU at all */
+		free(ci);
+	}
+	return lv;
+}
+
+/* Identity-mapped by the payload: this machine's RAM and the saved one's. */
+static int map_ranges(const struct kj_img *img, const struct kj_ranges *c_ram,
+		      struct kj_ranges *out, struct kj_err *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (kj_ranges_copy(out, c_ram, -1, e))
+		return -1;
+	for (uint64_t i = 0; i < img->nmemmap; i++)
+		if (img->memmap[i].type == 1 &&
+		    kj_ranges_add(out, img->memmap[i].start, img->memmap[i].end, KJ_MEM_RAM, e))
+			return -1;
+	for (size_t i = 0; i < out->n; i++)
+		out->r[i].type = KJ_MEM_RAM;
+	kj_ranges_normalize(out);
+	return 0;
+}
+
+/* Page-table pages for 2 MiB identity pages over `r`, with room to spare. */
+static uint64_t pgt_bytes(const struct kj_ranges *r)
+{
+	uint64_t pages = 8;
+
+	for (size_t i = 0; i < r->n; i++)
+		pages += (r->r[i].end - r->r[i].start) / (1ULL << 30) + 4;
+	return pages * PAGE;
+}
+
+static int find_params(struct kj_program *p, struct kj_err *e)
+{
+	for (uint64_t off = 0; off + sizeof(struct kj_restore_params) <= p->span; off += 8) {
+		uint64_t magic;
+
+		memcpy(&magic, p->image + off, 8);
+		if (magic == KJ_RESTORE_PARAMS_MAGIC) {
+			p->params_off = off;
+			return 0;
+		}
+	}
+	return kj_fail(e, EINVAL, "internal: the restore payload has no parameter block");
+}
+
+struct resume_opts {
+	bool dry_run, force, quiet;
+	const char *target;
+};
+
+static int resume(const struct resume_opts *o, struct kj_err *e)
+{
+	struct kj_sysinfo si;
+	struct kj_img img;
+	struct kj_memmap mm = { 0 };
+	struct kj_ranges maps = { 0 };
+	struct kj_program pay = { 0 };
+	struct kj_rplan plan = { 0 };
+	struct kj_vmcoreinfo vi;
+	struct kj_segment seg[KJ_KEXEC_SEGMENT_MAX];
+	uint8_t *manifest = NULL, *data[KJ_RPLAN_DATA_SEGS] = { 0 };
+	const uint8_t *blob;
+	size_t blen;
+	uint64_t ram, l5 = 0, bad;
+	bool have_vi = false;
+	int fd, nseg = 0, ret = -1, loaded = 0;
+
+	kj_sysinfo_read(&si);
+	if (kj_preflight(&si, KJ_NEED_ROOT | KJ_NEED_UNLOADED, false, e))
+		return -1;
+	fd = open(o->target, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kj_fail_errno(e, "cannot open %s", o->target);
+	if (kj_img_open(&img, fd, 0, e)) {
+		close(fd);
+		return kj_prefix(e, "%s", o->target);
+	}
+
+	/* 1. The image itself. */
+	if (!img.complete) {
+		kj_fail(e, EIO, "%s: %s", o->target, img.problem);
+		goto out;
+	}
+	if (img.hdr.state == KJ_IMG_CONSUMED && !o->force) {
+		char when[32] = "-";
+		time_t t = (time_t)img.hdr.consumed;
+		struct tm tm;
+
+		if (t && gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+		kj_fail(e, EPERM, "%s: this image was resumed already (%s); the system "
+			"it holds has run on since, and its disks with it: resuming it "
+			"again would lose data. Pass --force only if you know why",
+			o->target, when);
+		goto out;
+	}
+	if (kj_img_check_resumable(&img, e) && !(img.hdr.state == KJ_IMG_CONSUMED && o->force))
+		goto out;
+	if (!img.vmcoreinfo_len ||
+	    kj_vmcoreinfo_parse(img.vmcoreinfo, img.vmcoreinfo_len, &vi, e)) {
+		kj_fail(e, EINVAL, "%s: the image lacks the saved kernel's VMCOREINFO",
+			o->target);
+		goto out;
+	}
+	have_vi = true;
+	kj_vmcoreinfo_get(&vi, "NUMBER(pgtable_l5_enabled)", &l5);
+	int a_levels = l5 ? 5 : 4, c_levels = my_levels();
+	if (c_levels != a_levels && !(c_levels == 0 && o->force)) {
+		if (c_levels)
+			kj_fail(e, EINVAL, "the saved system used %d-level paging, this "
+				"kernel %d-level: the restore code cannot switch between "
+				"them; resume from a kernel with the same paging mode "
+				"(no5lvl on the command line turns 5-level off)",
+				a_levels, c_levels);
+		else
+			kj_fail(e, EINVAL, "cannot tell this kernel's paging mode (no "
+				"/proc/kcore); the saved system used %d-level paging. Pass "
+				"--force if this kernel does too", a_levels);
+		goto out;
+	}
+
+	/* 2. This machine. */
+	if (kj_memmap_read(&mm, e) || kj_meminfo_read_total(&ram, e) ||
+	    kj_rplan_check_machine(&img, &mm.ram, e))
+		goto out;
+
+	/* 3. Every checksum, before anything is loaded. */
+	struct vprog vp = { .quiet = o->quiet, .last = -25, .t0 = kj_now() };
+	if (kj_img_verify(&img, progress, &vp, &bad, e)) {
+		kj_prefix(e, "%s: the image is damaged; nothing was changed", o->target);
+		goto out;
+	}
+
+	/* 4. The plan. */
+	if (kj_blob_find("restore", &blob, &blen) ||
+	    kj_program_parse(blob, blen, 16u << 20, &pay, e) || find_params(&pay, e) ||
+	    map_ranges(&img, &mm.ram, &maps, e))
+		goto out;
+	uint64_t pgt = pgt_bytes(&maps), scratch = img.hdr.chunk_pages * PAGE;
+	uint64_t pay_bytes = pay.span + pgt + scratch + STACK_BYTES + PAGE;
+	uint64_t man_bytes = sizeof(struct kj_restore_manifest) +
+		img.next * sizeof(struct kj_restore_extent) +
+		img.nchunks * sizeof(struct kj_restore_chunk) +
+		maps.n * sizeof(struct kj_restore_range);
+	struct kj_rplan_in in = { &img, &mm.ram, ram, pay_bytes, man_bytes };
+	if (kj_rplan_make(&in, &plan, e))
+		goto out;
+
+	/* 5. Build the segments: payload, manifest, compressed chunks. */
+	manifest = calloc(1, kj_align_up(man_bytes, PAGE));
+	if (!manifest) {
+		kj_fail(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	struct kj_restore_manifest *m = (void *)manifest;
+	*m = (struct kj_restore_manifest){
+		.magic = KJ_RESTORE_MANIFEST_MAGIC, .entry = img.hdr.jump_back_entry,
+		.levels = (uint32_t)a_levels, .chunk_pages = (uint32_t)img.hdr.chunk_pages,
+		.nextents = img.next, .nchunks = img.nchunks, .nranges = maps.n,
+		.pages_data = img.hdr.pages_data, .pages_zero = img.hdr.pages_zero,
+		.console = 0x3f8,
+	};
+	m->extents_off = sizeof(*m);
+	m->chunks_off = m->extents_off + img.next * sizeof(struct kj_restore_extent);
+	m->ranges_off = m->chunks_off + img.nchunks * sizeof(struct kj_restore_chunk);
+	memcpy(manifest + m->extents_off, img.ext, img.next * sizeof(struct kj_img_extent));
+	struct kj_restore_chunk *mc = (void *)(manifest + m->chunks_off);
+	for (uint64_t i = 0; i < img.nchunks; i++)
+		mc[i] = (struct kj_restore_chunk){ plan.chunk_addr[i], img.chunk[i].csize,
+						   img.chunk[i].npages };
+	struct kj_restore_range *mr = (void *)(manifest + m->ranges_off);
+	for (size_t i = 0; i < maps.n; i++)
+		mr[i] = (struct kj_restore_range){ maps.r[i].start, maps.r[i].end };
+
+	if (kj_program_place(&pay, plan.payload_addr, e))
+		goto out;
+	struct kj_restore_params rp = {
+		.magic = KJ_RESTORE_PARAMS_MAGIC, .manifest = plan.manifest_addr,
+		.pgt = plan.payload_addr + pay.span, .pgt_size = pgt,
+		.scratch = plan.payload_addr + pay.span + pgt, .scratch_size = scratch,
+		.stack_top = plan.payload_addr + pay.span + pgt + scratch + STACK_BYTES,
+		.fs_area = plan.payload_addr + pay.span + pgt + scratch + STACK_BYTES,
+	};
+	memcpy(pay.image + pay.params_off, &rp, sizeof(rp));
+	seg[nseg++] = (struct kj_segment){ pay.image, pay.span, plan.payload_addr,
+					   kj_align_up(pay_bytes, PAGE) };
+	seg[nseg++] = (struct kj_segment){ manifest, man_bytes, plan.manifest_addr,
+					   kj_align_up(man_bytes, PAGE) };
+	if (!o->quiet)
+		kj_info("reading %llu MiB of compressed image into %d segments",
+			(unsigned long long)((plan.total_bytes - pay_bytes) >> 20), plan.ndata);
+	for (int i = 0; i < plan.ndata; i++) {
+		const struct kj_rplan_seg *s = &plan.data[i];
+
+		data[i] = malloc(s->size ? s->size : 1);
+		if (!data[i]) {
+			kj_fail(e, ENOMEM, "out of memory for %llu MiB of image",
+				(unsigned long long)(s->size >> 20));
+			goto out;
+		}
+		for (uint64_t c = s->first_chunk; c < s->first_chunk + s->nchunks; c++)
+			if (kj_img_pread(fd, data[i] + (plan.chunk_addr[c] - s->addr),
+					 img.chunk[c].csize, img.chunk[c].offset, "a chunk", e))
+				goto out;
+		seg[nseg++] = (struct kj_segment){ data[i], s->size, s->addr,
+						   kj_align_up(s->size, PAGE) };
+	}
+	if (kj_segments_check(seg, nseg, ram, e))
+		goto out;
+	uint64_t entry = plan.payload_addr + pay.entry_off;
+	if (!o->quiet || o->dry_run) {
+		kj_info("image: %s of Linux %s, %llu pages to place, %llu zero",
+			kj_img_kind_name(img.hdr.kind), img.hdr.release,
+			(unsigned long long)img.hdr.pages_data,
+			(unsigned long long)img.hdr.pages_zero);
+		kj_info("restore code at 0x%llx, manifest at 0x%llx, %d data segments, "
+			"%llu MiB loaded of %llu MiB free for it",
+			(unsigned long long)plan.payload_addr,
+			(unsigned long long)plan.manifest_addr, plan.ndata,
+			(unsigned long long)(plan.total_bytes >> 20),
+			(unsigned long long)(plan.free_bytes >> 20));
+	}
+	if (o->dry_run) {
+		printf("%s: resumable on this machine (dry run: nothing loaded)\n", o->target);
+		ret = 0;
+		goto out;
+	}
+
+	/* 6. The jump. */
+	if (kj_kexec_load(entry, seg, nseg, 0, e))
+		goto out;
+	loaded = 1;
+	sync();
+	kj_info("entering the saved system (Linux %s); this kernel ends here",
+		img.hdr.release);
+	fflush(NULL);
+	if (kj_kexec_jump(e))
+		goto out;
+	kj_fail(e, EIO, "the kernel returned from the jump; nothing was resumed");
+out:
+	if (loaded) {
+		struct kj_err ue;
+
+		kj_kexec_unload(&ue);
+	}
+	for (int i = 0; i < KJ_RPLAN_DATA_SEGS; i++)
+		free(data[i]);
+	free(manifest);
+	kj_rplan_free(&plan);
+	kj_program_free(&pay);
+	kj_ranges_free(&maps);
+	kj_memmap_free(&mm);
+	if (have_vi)
+		kj_vmcoreinfo_free(&vi);
+	kj_img_close(&img);
+	close(fd);
+	return ret;
+}
+
+int cmd_resume(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct resume_opts o = { 0 };
+	struct kj_err e = { 0 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "nfqh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n': o.dry_run = true; break;
+		case 'f': o.force = true; break;
+		case 'q': o.quiet = true; break;
+		case 'h': help(); return KJ_EXIT_OK;
+		default: return kj_usage_error("unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return kj_usage_error("which target?");
+	o.target = argv[optind];
+	if (resume(&o, &e))
+		return kj_report(&e);
+	return KJ_EXIT_OK;
+}
