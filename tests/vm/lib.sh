@@ -89,3 +89,29 @@ verdict() {
 	fi
 	return 1
 }
+
+# hibernate_then_resume C_KERNEL C_INITRD: run 1 boots A on the test kernel
+# (tests/vm/guest/hibernate-a.sh), which hibernates and powers off; run 2
+# boots C_KERNEL, which resumes A; A's verdict ends run 2's console log.
+hibernate_then_resume() {
+	local ck=$1 ci=$2 k
+	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
+	truncate -s 8M "$OUT/vda.img"
+	rm -f "$OUT/vdb.img"
+	truncate -s 1400M "$OUT/vdb.img"
+	vm_initramfs "$OUT/a.gz" "$KJ_TOP/tests/vm/guest/hibernate-a.sh" "$k:/b/bzImage"
+	vm_run "$OUT/run1-A.log" "$k" "$OUT/a.gz" --mem 1G --smp 2 --timeout 600 \
+		--disk "$OUT/vda.img" --disk "$OUT/vdb.img"
+	if ! grep -aq "image complete and verified; powering off" "$OUT/run1-A.log"; then
+		verdict "$OUT/run1-A.log" >/dev/null && { echo "FAIL: A did not hibernate"; return 1; }
+		echo "$(verdict "$OUT/run1-A.log") (before the power-off)"
+		return 1
+	fi
+	[ "$VM_RC" = 0 ] || { echo "FAIL: the first QEMU did not power off (status $VM_RC)"; return 1; }
+	vm_run "$OUT/run2-C.log" "$ck" "$ci" --mem 1G --smp 2 --timeout 600 \
+		--disk "$OUT/vda.img" --disk "$OUT/vdb.img"
+	verdict "$OUT/run2-C.log"
+	local rc=$?
+	[ $rc = 0 ] && rm -f "$OUT/vdb.img"
+	return $rc
+}

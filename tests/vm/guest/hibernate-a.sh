@@ -1,0 +1,36 @@
+# A of the hibernate scenarios: hibernates, then (in the next QEMU process,
+# resumed by C) checks that it is the same system, intact.
+start_counter /tmp/counter
+[ -w /proc/sys/vm/compact_unevictable_allowed ] && echo 0 > /proc/sys/vm/compact_unevictable_allowed
+patfill 4242 256 /tmp/pat.list > /tmp/patfill.out &
+for i in $(seq 600); do grep -q ready /tmp/patfill.out 2>/dev/null && break; usleep 100000; done
+grep -q ready /tmp/patfill.out || fail "patfill did not get ready"
+dd if=/dev/urandom of=/tmp/file bs=1k count=256 2>/dev/null
+sum1=$(sha256sum /tmp/file | cut -c1-64)
+boot1=$(cat /proc/sys/kernel/random/boot_id)
+c1=$(cat /tmp/counter)
+note "A: hibernating: counter $c1, boot id $boot1"
+
+kjump hibernate --to /dev/vdb --kernel /b/bzImage > /tmp/hib.out 2>&1; rc=$?
+# --- from here on, this runs after the resume (another QEMU process) ---
+cat /tmp/hib.out
+[ $rc = 0 ] || fail "kjump hibernate exited $rc: $(tail -n 2 /tmp/hib.out)"
+grep -q "resumed from hibernation" /tmp/hib.out || fail "kjump hibernate did not report a resume"
+usleep 500000
+c2=$(cat /tmp/counter)
+boot2=$(cat /proc/sys/kernel/random/boot_id)
+[ "$boot2" = "$boot1" ] || fail "boot id changed ($boot1 -> $boot2): this is not the same system"
+kill -0 $COUNTER_PID || fail "the counter process is gone"
+[ "$c2" -gt "$c1" ] || fail "the counter did not continue ($c1 -> $c2)"
+rm -f /tmp/pat.list.check
+killall -USR1 patfill
+for i in $(seq 300); do [ -s /tmp/pat.list.check ] && break; usleep 100000; done
+[ "$(cat /tmp/pat.list.check)" = "same 0" ] || fail "the 256 MiB pattern changed: $(cat /tmp/pat.list.check)"
+[ "$(sha256sum /tmp/file | cut -c1-64)" = "$sum1" ] || fail "the tmpfs file changed"
+kjump info /dev/vdb > /tmp/info.out 2>&1 || fail "kjump info /dev/vdb failed after resume: $(cat /tmp/info.out)"
+grep -q "^state: *consumed" /tmp/info.out || fail "the image is not marked consumed: $(head -n1 /tmp/info.out)"
+[ "$(cat /sys/kernel/kexec_loaded)" = 0 ] || fail "B is still loaded after the resume"
+note "A: resumed: same boot id, counter $c1 -> $c2, pattern and file unchanged, /dev/vdb answers, image consumed"
+kjump resume /dev/vdb > /tmp/again.out 2>&1; rc=$?
+[ $rc = 1 ] && grep -q "resumed already" /tmp/again.out || fail "a consumed image was not refused (exit $rc)"
+pass
