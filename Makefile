@@ -27,7 +27,7 @@ P_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -ffreestanding -fpie \
 P_LDFLAGS := --no-warn-rwx-segments -pie --no-dynamic-linker -z noexecstack -z norelro --hash-style=sysv
 EXAMPLES := hello checksum
 P_RT := $(B)/payload/rt/entry.o $(B)/payload/rt/rt.o
-BLOBS := $(EXAMPLES) purgatory restore
+BLOBS := $(EXAMPLES) purgatory restore jumpback
 ZSTD_A := $(shell $(CC) -print-file-name=libzstd.a)
 P_ELF := $(BLOBS:%=$(B)/payload/%.elf)
 
@@ -69,7 +69,17 @@ $(B)/payload/examples/%.o: payload/examples/%.c payload/rt/rt.h payload/include/
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 # The restore payload links libzstd's decompressor (Debian's static
 # libzstd.a); it enables SSE and sets %fs itself (see its entry.S).
-R_OBJ := $(B)/payload/restore/entry.o $(B)/payload/restore/restore.o $(B)/payload/restore/libc.o
+R_OBJ := $(B)/payload/restore/entry.o $(B)/payload/restore/restore.o $(B)/payload/restore/libc.o \
+	$(B)/payload/lib/pcimsi.o
+J_OBJ := $(B)/payload/jumpback/entry.o $(B)/payload/lib/pcimsi.o
+$(B)/payload/jumpback.elf: $(J_OBJ) payload/rt/link.ld
+	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(J_OBJ)
+$(B)/payload/jumpback/%.o: payload/jumpback/%.S
+	@mkdir -p $(@D)
+	$(CC) $(P_CFLAGS) -c -o $@ $<
+$(B)/payload/lib/%.o: payload/lib/%.c payload/lib/pcimsi.h
+	@mkdir -p $(@D)
+	$(CC) $(P_CFLAGS) -c -o $@ $<
 $(B)/payload/restore.elf: $(R_OBJ) payload/rt/link.ld
 	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(R_OBJ) $(ZSTD_A)
 $(B)/payload/restore/%.o: payload/restore/%.S

@@ -9,7 +9,7 @@
 #include "cli.h"
 
 #define BLOB(n) extern const uint8_t kj_blob_##n[], kj_blob_##n##_end[];
-#define KJ_BLOBS(X) X(hello) X(checksum) X(purgatory) X(restore)
+#define KJ_BLOBS(X) X(hello) X(checksum) X(purgatory) X(restore) X(jumpback)
 KJ_BLOBS(BLOB)
 #undef BLOB
 

@@ -330,10 +330,14 @@ static int run(const struct snap_opts *o)
 			if (kj_kexec_unload(&ue) == 0)
 				kj_state_remove('a');
 		}
-		kj_fail(&e, EIO, "B did not complete the image on %s (%s); this system "
-			"continues unchanged. B's messages are on the console", o->to,
-			img.complete ? "it is not the image B should have written" :
-			img.problem);
+		bool untouched = !memcmp(img.hdr.uuid, tag, 16);
+
+		kj_fail(&e, EIO, "%s: B %s; this system continues unchanged, and no "
+			"resumable image is on %s. B's messages on the console say why",
+			purpose, untouched ? "never started writing the image (it did not "
+			"find or could not open the target, or failed before writing)" :
+			img.complete ? "wrote an image that is not the one it was asked for" :
+			"started writing the image but did not finish it", o->to);
 		kj_img_close(&img);
 		close(fd);
 		return kj_report(&e);

@@ -100,53 +100,76 @@ int cmd_switch(int argc, char **argv)
 
 static void back_help(void)
 {
-	printf("Usage: kjump back [--force]\n"
+	printf("Usage: kjump back [--one-way] [--force]\n"
 	       "\n"
 	       "In a kernel B started by 'kjump switch': jump back to A, which\n"
 	       "continues where it stopped. Returns when A switches to B again.\n"
-	       "The first 'back' loads a small jump-back image; later ones only jump.\n");
+	       "The first 'back' loads a small jump-back image; later ones only jump.\n"
+	       "\n"
+	       "  --one-way   for a B without CONFIG_KEXEC_JUMP: go back to A for good;\n"
+	       "              B ends, and A must then run 'kjump unload'\n"
+	       "  --force     jump even if CONFIG_KEXEC_JUMP cannot be confirmed\n");
 }
 
 int cmd_back(int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "one-way", no_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct kj_err e = { 0 };
 	struct kj_sysinfo si;
 	struct kj_state st;
 	struct kj_peer peer;
-	bool force = false;
+	bool force = false, one_way = false;
 	double t0;
-	int r = simple_opts(argc, argv, back_help, &force);
+	int r, c;
 
-	if (r >= 0)
-		return r;
+	while ((c = getopt_long(argc, argv, "+fh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o': one_way = true; break;
+		case 'f': force = true; break;
+		case 'h': back_help(); return KJ_EXIT_OK;
+		default: return kj_usage_error("unknown option");
+		}
+	}
+	if (optind != argc)
+		return kj_usage_error("unexpected argument '%s'", argv[optind]);
 	kj_sysinfo_read(&si);
-	if (kj_preflight(&si, KJ_NEED_ROOT | KJ_NEED_JUMP, force, &e) ||
-	    kj_peer_read(&peer, &e))
+	if (kj_preflight(&si, KJ_NEED_ROOT | (one_way ? 0 : KJ_NEED_JUMP), force, &e)) {
+		if (si.kexec_jump == 0)
+			kj_prefix(&e, "use --one-way to go back to A for good");
+		return kj_report(&e);
+	}
+	if (kj_peer_read(&peer, &e))
 		return kj_report(&e);
 	r = kj_state_load('b', &st, &e);
 	if (r < 0)
 		return kj_report(&e);
 	if (r == 1 || !st.loaded || si.kexec_loaded != 1) {
+		bool stale;
+
 		if (si.kexec_loaded == 1) {
 			kj_fail(&e, EBUSY, "a kexec image that kjump did not load is "
 				"loaded here; unload it (kexec -u) first");
 			return kj_report(&e);
 		}
-		bool stale;
-
-		if (kj_peer_load_jump_back(&peer, &stale, &e))
+		if (kj_peer_load_jump_back(&peer, one_way, &stale, &e))
 			return kj_report(&e);
 		memset(&st, 0, sizeof(st));
-		st.stale = stale;
 		st.role = 'b';
 		st.loaded = true;
+		st.stale = stale;
 		st.peer_entry = peer.entry;
 		st.entry = peer.entry;
 		st.since = time(NULL);
 		if (kj_state_save(&st, &e))
 			return kj_report(&e);
 	}
-	kj_info("back to A (entry 0x%llx)", (unsigned long long)peer.entry);
+	kj_info("back to A (entry 0x%llx)%s", (unsigned long long)peer.entry,
+		one_way ? ", for good" : "");
 	sync();
 	t0 = kj_now();
 	if (kj_kexec_jump(&e))

@@ -10,7 +10,9 @@
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
 #include "../lib/preflight.h"
+#include "../lib/program.h"
 #include "../lib/vmcore.h"
+#include "cli.h"
 
 int kj_peer_parse_cmdline(const char *cmdline, struct kj_peer *p, struct kj_err *e)
 {
@@ -79,48 +81,97 @@ static uint64_t setup_page(const struct kj_memmap *mm)
 	return page;
 }
 
+/* The jump-back trampoline (payload/jumpback), placed at `at`, told
+ * where A continues. */
+static int trampoline(uint64_t at, uint64_t a_entry, bool one_way, struct kj_program *t,
+		      struct kj_err *e)
+{
+	const uint8_t *blob;
+	size_t len;
+
+	if (kj_blob_find("jumpback", &blob, &len) ||
+	    kj_program_parse(blob, len, 4096, t, e))
+		return kj_prefix(e, "built-in jump-back trampoline");
+	for (uint64_t off = 0; off + 24 <= t->span; off += 8) {
+		uint64_t magic, v[2] = { a_entry, one_way ? 1 : 0 };
+
+		memcpy(&magic, t->image + off, 8);
+		if (magic == KJ_JUMPBACK_MAGIC) {
+			memcpy(t->image + off + 8, v, sizeof(v));
+			return kj_program_place(t, at, e);
+		}
+	}
+	kj_program_free(t);
+	return kj_fail(e, EINVAL, "internal: the trampoline has no parameter block");
+}
+
 /*
  * The jump back runs A's re-entry code, on the page holding A's re-entry
  * address, under B's kexec page tables: that page must be mapped there.
  *
  * Preferred: the purgatory marked the page ACPI NVS in B's memory map, and
  * a kernel with CONFIG_ACPI maps all ACPI memory in its kexec page tables.
- * A's page is then used as A left it, and B's kexec image only needs a
- * page nobody uses: the purgatory's own.
+ * A's page is then used as A left it.
  *
- * Otherwise: a one-page segment at A's page, holding a copy of its current
+ * Otherwise: a second segment at A's page, holding a copy of its current
  * content. The kernel's swap on every jump keeps A's page right for A, but
  * while B runs, B then sees the copy from the first jump back in place of
  * A's page; *stale is set so callers know (a second snapshot from this B
  * would save that copy).
+ *
+ * Either way the image is entered at the jump-back trampoline, on the
+ * purgatory's page (reserved in B's memory map, unused once B runs). A
+ * one-way jump (B without CONFIG_KEXEC_JUMP) is an ordinary kexec whose
+ * entry is still the trampoline and then A's code: B does not survive it.
  */
-int kj_peer_load_jump_back(const struct kj_peer *p, bool *stale, struct kj_err *e)
+int kj_peer_load_jump_back(const struct kj_peer *p, bool one_way, bool *stale,
+			   struct kj_err *e)
 {
 	struct kj_memmap mm;
 	static uint8_t page[4096] __attribute__((aligned(4096)));
 	uint64_t entry_page = p->entry & ~4095ULL, scratch;
-	struct kj_segment seg;
+	struct kj_segment seg[2];
+	struct kj_program t;
+	int n = 0, r;
 
 	*stale = false;
 	if (kj_memmap_read(&mm, e))
 		return -1;
 	scratch = setup_page(&mm);
-	if (maps_acpi_memory() && scratch &&
-	    kj_ranges_covers(&mm.firmware, entry_page, entry_page + 4096, KJ_MEM_NVS)) {
-		kj_memmap_free(&mm);
-		seg = (struct kj_segment){ page, sizeof(page), scratch, 4096 };
-		return kj_kexec_load(p->entry, &seg, 1, KJ_KEXEC_PRESERVE_CONTEXT, e);
-	}
+	bool nvs = kj_ranges_covers(&mm.firmware, entry_page, entry_page + 4096, KJ_MEM_NVS);
 	kj_memmap_free(&mm);
-	struct kj_vmcore v;
-	if (kj_vmcore_open(&v, "/proc/vmcore", e))
+	if (!scratch)
+		return kj_fail(e, EINVAL, "cannot find kjump's setup pages in this "
+			       "kernel's memory map: was it started by this kjump?");
+	if (trampoline(scratch, p->entry, one_way, &t, e))
 		return -1;
-	if (kj_vmcore_read(&v, entry_page, page, sizeof(page), e)) {
+	seg[n++] = (struct kj_segment){ t.image, t.span, scratch, t.span };
+	if (!(nvs && maps_acpi_memory())) {
+		struct kj_vmcore v;
+
+		if (kj_vmcore_open(&v, "/proc/vmcore", e)) {
+			kj_program_free(&t);
+			return -1;
+		}
+		if (kj_vmcore_read(&v, entry_page, page, sizeof(page), e)) {
+			kj_vmcore_close(&v);
+			kj_program_free(&t);
+			return kj_prefix(e, "reading A's re-entry page");
+		}
 		kj_vmcore_close(&v);
-		return kj_prefix(e, "reading A's re-entry page");
+		*stale = true;
+		seg[n++] = (struct kj_segment){ page, sizeof(page), entry_page, 4096 };
 	}
-	kj_vmcore_close(&v);
-	*stale = true;
-	seg = (struct kj_segment){ page, sizeof(page), entry_page, 4096 };
-	return kj_kexec_load(p->entry, &seg, 1, KJ_KEXEC_PRESERVE_CONTEXT, e);
+	r = kj_kexec_load(scratch + t.entry_off, seg, n,
+			  one_way ? 0 : KJ_KEXEC_PRESERVE_CONTEXT, e);
+	kj_program_free(&t);
+	return r;
+}
+
+bool kj_self_can_return(void)
+{
+	struct kj_sysinfo si;
+
+	kj_sysinfo_read(&si);
+	return si.kexec_jump != 0;	/* unknown: try; the load says EINVAL if not */
 }

@@ -20,8 +20,13 @@ struct kj_peer {
 int kj_peer_read(struct kj_peer *p, struct kj_err *e);
 /* Parse a command line text; pure. */
 int kj_peer_parse_cmdline(const char *cmdline, struct kj_peer *p, struct kj_err *e);
-/* Load (once) the preserve-context image whose entry is A's re-entry;
- * *stale: see peer.c. */
-int kj_peer_load_jump_back(const struct kj_peer *p, bool *stale, struct kj_err *e);
+#define KJ_JUMPBACK_MAGIC 0x314b43424a4bULL	/* "KJBCK1" */
+
+/* Load (once) the image that jumps back to A; one_way for a B without
+ * CONFIG_KEXEC_JUMP; *stale: see peer.c. */
+int kj_peer_load_jump_back(const struct kj_peer *p, bool one_way, bool *stale,
+			   struct kj_err *e);
+/* Can this kernel be re-entered after a jump (CONFIG_KEXEC_JUMP)? */
+bool kj_self_can_return(void);
 
 #endif

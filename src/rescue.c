@@ -191,10 +191,18 @@ static int jump_back(struct kj_err *e)
 	if (r < 0)
 		return -1;
 	if (r == 1 || !st.loaded || kj_kexec_loaded() != 1) {
-		bool stale;
+		bool stale, one_way = !kj_self_can_return();
 
-		if (kj_peer_load_jump_back(&peer, &stale, e))
-			return -1;
+		/* a B without CONFIG_KEXEC_JUMP cannot load a preserve-context
+		 * image (EINVAL): it goes back to A for good, and A drops it */
+		if (kj_peer_load_jump_back(&peer, one_way, &stale, e)) {
+			if (one_way || e->code != EINVAL ||
+			    kj_peer_load_jump_back(&peer, true, &stale, e))
+				return -1;
+			one_way = true;
+		}
+		if (one_way)
+			kj_info("this kernel cannot be re-entered: going back to A for good");
 		memset(&st, 0, sizeof(st));
 		st.stale = stale;
 		st.role = 'b';
