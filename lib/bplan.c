@@ -45,6 +45,7 @@ int kj_bplan_make(const struct kj_bplan_in *in, struct kj_bplan *p,
 		kj_align_up(in->initrd_size, PAGE) + in->blob_size;
 	uint64_t need = kj_align_up(images + KJ_B_MIN_FREE, REGION_ALIGN);
 	uint64_t limit = in->ram_bytes / PAGE / 2 * PAGE;
+	uint64_t min = in->kernel_min > KJ_LOW_LIMIT ? in->kernel_min : KJ_LOW_LIMIT;
 	struct kj_ranges avoid = { 0 };
 
 	memset(p, 0, sizeof(*p));
@@ -84,8 +85,16 @@ int kj_bplan_make(const struct kj_bplan_in *in, struct kj_bplan *p,
 				       "the kernel's 0x%llx", (unsigned long long)a,
 				       (unsigned long long)align);
 		}
+		if (a < min) {
+			kj_ranges_free(&avoid);
+			return kj_fail(e, EINVAL, "region address 0x%llx is below 0x%llx, where "
+				       "this kernel would move itself (its preferred load "
+				       "address), over its own initrd", (unsigned long long)a,
+				       (unsigned long long)min);
+		}
 		if (!kj_ranges_covers(&in->mm->ram, a, a + size, KJ_MEM_RAM) ||
-		    kj_ranges_overlaps(&avoid, a, a + size) || a + size > REGION_MAX_ADDR) {
+		    kj_ranges_overlaps(&avoid, a, a + size) ||
+		    size > REGION_MAX_ADDR || a > REGION_MAX_ADDR - size) {
 			kj_ranges_free(&avoid);
 			return kj_fail(e, EINVAL, "region 0x%llx-0x%llx is not System RAM "
 				       "below 4 GiB clear of the running kernel's image "
@@ -94,7 +103,7 @@ int kj_bplan_make(const struct kj_bplan_in *in, struct kj_bplan *p,
 		}
 		p->region_start = a;
 	} else if (kj_ranges_find_fit(&in->mm->ram, KJ_MEM_RAM, &avoid, size, align,
-				      KJ_LOW_LIMIT, REGION_MAX_ADDR, true,
+				      min, REGION_MAX_ADDR, true,
 				      &p->region_start)) {
 		kj_ranges_free(&avoid);
 		return kj_fail(e, ENOSPC, "no contiguous %llu MiB of RAM below 4 GiB is "

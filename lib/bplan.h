@@ -33,6 +33,8 @@ struct kj_bplan_in {
 	uint64_t region_size;		/* 0: default */
 	uint64_t region_addr;		/* 0: choose */
 	uint64_t kernel_align;		/* from the bzImage */
+	uint64_t kernel_min;		/* pref_address: a 64-bit kernel loaded
+					 * lower moves itself up to it */
 	uint64_t kernel_memsz;		/* init_size, page aligned */
 	uint64_t kernel_filesz;
 	uint64_t initrd_size;

@@ -120,6 +120,7 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 	struct kj_bplan_in in = {
 		.mm = &mm, .ram_bytes = ram, .region_size = o->reserve,
 		.region_addr = o->region_addr, .kernel_align = bz.kernel_alignment,
+		.kernel_min = bz.pref_address,
 		.kernel_memsz = kj_align_up(bz.init_size, 4096),
 		.kernel_filesz = bz.kernel_size, .initrd_size = initrd_len,
 		.blob_size = blob_size, .keep_out = &keep_out,

@@ -1,7 +1,7 @@
 # The demo, in A. "DEMO" lines are what the user sees.
 d() { echo "DEMO $*"; }
 start_counter /tmp/counter
-d "A is up: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs; a process counts in the background (now at $(cat /tmp/counter))."
+d "A is up: Linux $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs; a process counts in the background (now at $(cat /tmp/counter))."
 
 d ""
 d "1. Calling a physical-mode program and coming back"
@@ -30,4 +30,37 @@ for n in 1 2 3; do
 	usleep 200000
 	d "   ... A again: $(echo "$out" | tail -n1); A's counter went on from $c to $(cat /tmp/counter)"
 done
+kjump unload > /dev/null || fail "unload"
+
+d ""
+d "3. A snapshot of the whole running system"
+marker="kjump demo marker $(cat /proc/sys/kernel/random/uuid)"
+echo "$marker" > /dev/kmsg
+d "   wrote a marker line to the kernel log: $marker"
+for n in 1 2; do
+	out=$(kjump snapshot --to /dev/vda --kernel /b/bzImage 2>&1) || fail "snapshot: $out"
+	d "   kjump snapshot --to /dev/vda ($n): $(echo "$out" | grep '^image:'); A was frozen $(echo "$out" | sed -n 's/^frozen: //p')"
+done
+kjump verify --quiet /dev/vda > /tmp/v.out 2>&1 || fail "verify: $(cat /tmp/v.out)"
+d "   kjump verify: $(cat /tmp/v.out)"
+d "   kjump info: $(kjump info /dev/vda | sed -n 's/^pages: *//p')"
+kjump unload > /dev/null
+d "   A's counter, still counting: $(cat /tmp/counter)"
+
+d ""
+d "4. Hibernation: save everything, power off; a different kernel resumes it"
+dd if=/dev/urandom of=/tmp/secret bs=1k count=64 2>/dev/null
+sum=$(sha256sum /tmp/secret | cut -c1-16)
+boot=$(cat /proc/sys/kernel/random/boot_id)
+c=$(cat /tmp/counter)
+d "   before: boot id $boot, counter $c, a tmpfs file with sha256 $sum..."
+kjump hibernate --to /dev/vdb --kernel /b/bzImage > /tmp/hib.out 2>&1 || fail "hibernate: $(cat /tmp/hib.out)"
+# ---- this runs after the resume, in another QEMU process ----
+usleep 300000
+d "   A is back: $(cat /tmp/hib.out | tail -n1)"
+d "   after: boot id $(cat /proc/sys/kernel/random/boot_id), counter $(cat /tmp/counter), file sha256 $(sha256sum /tmp/secret | cut -c1-16)..."
+[ "$(cat /proc/sys/kernel/random/boot_id)" = "$boot" ] || fail "boot id changed"
+[ "$(sha256sum /tmp/secret | cut -c1-16)" = "$sum" ] || fail "file changed"
+[ "$(cat /tmp/counter)" -gt "$c" ] || fail "counter did not continue"
+d "   kjump info /dev/vdb: $(kjump info /dev/vdb | head -n1)"
 pass

@@ -28,7 +28,7 @@ done < /proc/iomem
 loaded=
 for back in 96 64 32 16 8 4 0; do
 	start=$(( ((a2d >> 21) << 21) - back * 1024 * 1024 ))
-	[ $start -ge $((2 * 1024 * 1024)) ] || continue
+	[ $start -ge $((16 * 1024 * 1024)) ] || continue
 	size=$((160 * 1024 * 1024))
 	[ $((start + size)) -le $top ] || size=$(( (top - start) & ~4095 ))
 	[ $((start + size)) -gt $((a2d + 4096)) ] || continue

@@ -9,8 +9,9 @@
  * "changed" to REPORT.
  *
  * --low MiB: allocate that much memory and put FILE (one page at most) in
- * the page with the lowest physical address, away from the top of RAM
- * where fresh pages (and the kernel's per-CPU data) usually are.
+ * the page with the lowest physical address at or above 32 MiB, away from
+ * the top of RAM where fresh pages (and the kernel's per-CPU data) usually
+ * are, and above where a second kernel may be placed (16 MiB and up).
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -49,11 +50,13 @@ static int low_page(size_t mib, void **va, uint64_t *pa)
 		buf[off] = 1;
 		if (kj_virt_to_phys(buf + off, &a, &e))
 			return -1;
-		if (a < best_pa) {
+		if (a >= (32u << 20) && a < best_pa) {
 			best_pa = a;
 			best = off;
 		}
 	}
+	if (best_pa == UINT64_MAX)
+		return -1;
 	memset(buf + best, 0, 4096);
 	struct iovec iov = { buf + best, 4096 };
 	if (pipe(p) || vmsplice(p[1], &iov, 1, 0) != 4096)
