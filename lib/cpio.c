@@ -41,7 +41,7 @@ int kj_cpio_add(struct kj_cpio *c, const char *name, uint32_t mode,
 	size_t nlen = strlen(name) + 1;
 
 	if (len > 0xffffffffu || nlen > 4096)
-		return kj_fail(e, EFBIG, "cpio entry %s is too large", name);
+		return kj_fail(e, EFBIG, "cpio entry %.64s is too large", name);
 	snprintf(hdr, sizeof(hdr), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
 		 ++c->ino, mode, 0u, 0u, (mode & 0170000) == 0040000 ? 2u : 1u, 0u,
 		 (unsigned)len, 0u, 0u, rdev_major, rdev_minor, (unsigned)nlen, 0u);

@@ -64,7 +64,8 @@ int kj_rplan_free_runs(const struct kj_img *img, const struct kj_ranges *c_ram,
 				continue;
 			}
 			at = ee;	/* inside an extent: skip it */
-			x++;
+			if (ee <= end)
+				x++;	/* else it may go on into the next range */
 		}
 	}
 	return 0;

@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for lib/rplan.c, planning a resume, on synthetic images (the
+ * public fields of struct kj_img filled by hand: extents, chunks, memory
+ * map) and synthetic RAM ranges.
+ *
+ * kj_rplan_check_machine: the same RAM passes, more RAM passes, less RAM
+ * is refused naming the range. kj_rplan_free_runs: RAM above 1 MiB, page
+ * aligned inward, minus every extent, exactly (by hand, and against a
+ * page-by-page model on random maps, with RAM also given as touching
+ * pieces and extents running across the seams). kj_rplan_make: payload and manifest
+ * in free runs, chunks packed whole and in order into at most 14
+ * segments, nothing overlapping anything else or any extent, every chunk
+ * inside its segment, the whole accepted by kj_segments_check; refusals
+ * (data that does not fit, in bytes or in runs; more than half of RAM; no
+ * room for the payload).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/kexec.h"
+#include "../../lib/memmap.h"
+#include "../../lib/rplan.h"
+
+#define PAGE 4096ULL
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+typedef unsigned long long ull;
+
+/* A synthetic image; the arrays are owned by the test. */
+struct fake {
+	struct kj_img img;
+	struct kj_img_extent ext[4096];
+	struct kj_img_chunk chunk[1024];
+	struct kj_img_range mm[64];
+};
+
+static struct fake *fake_new(void)
+{
+	struct fake *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->img.fd = -1;
+	f->img.complete = true;
+	f->img.ext = f->ext;
+	f->img.chunk = f->chunk;
+	f->img.memmap = f->mm;
+	return f;
+}
+
+static void fake_ext(struct fake *f, uint64_t pfn, uint64_t npages, uint32_t kind)
+{
+	assert_true(f->img.next < 4096);
+	if (f->img.next) {	/* sorted, disjoint */
+		const struct kj_img_extent *p = &f->ext[f->img.next - 1];
+
+		assert_true(p->pfn + p->npages <= pfn);
+	}
+	f->ext[f->img.next++] = (struct kj_img_extent){ pfn, npages, kind, 0 };
+	if (kind == KJ_EXT_DATA)
+		f->img.hdr.pages_data += npages;
+	else
+		f->img.hdr.pages_zero += npages;
+}
+
+static void fake_chunk(struct fake *f, uint32_t csize)
+{
+	assert_true(f->img.nchunks < 1024);
+	f->chunk[f->img.nchunks] = (struct kj_img_chunk){
+		.offset = (1ULL << 20) + f->img.nchunks * (64ULL << 20),
+		.csize = csize,
+		.npages = 1024,
+		.first_page = f->img.nchunks * 1024,
+	};
+	f->img.nchunks++;
+}
+
+static void fake_mm(struct fake *f, uint64_t s, uint64_t t, uint32_t type)
+{
+	f->mm[f->img.nmemmap++] = (struct kj_img_range){ s, t, type, 0 };
+	if (type == 1)
+		f->img.hdr.ram_bytes += t - s;
+}
+
+static void add(struct kj_ranges *rs, uint64_t s, uint64_t t)
+{
+	struct kj_err e = { 0 };
+
+	assert_int_equal(kj_ranges_add(rs, s, t, KJ_MEM_RAM, &e), 0);
+}
+
+/* QEMU with 2 GiB: RAM 0x1000-0x9fc00 and 1 MiB-0x7ffe0000. */
+static void qemu_ram(struct kj_ranges *r)
+{
+	memset(r, 0, sizeof(*r));
+	add(r, 0x1000, 0x9fc00);
+	add(r, 0x100000, 0x7ffe0000);
+}
+
+static void qemu_mm(struct fake *f)
+{
+	fake_mm(f, 0, 0x1000, 2);
+	fake_mm(f, 0x1000, 0x9fc00, 1);
+	fake_mm(f, 0x9fc00, 0xa0000, 2);
+	fake_mm(f, 0xf0000, 0x100000, 2);
+	fake_mm(f, 0x100000, 0x7ffe0000, 1);
+	fake_mm(f, 0x7ffe0000, 0x80000000, 2);
+	fake_mm(f, 0xb0000000, 0xc0000000, 2);
+}
+
+/* --- check_machine ---------------------------------------------------------- */
+
+static void test_check_machine(void **state)
+{
+	struct fake *f = fake_new();
+	struct kj_ranges c;
+	struct kj_err e = { 0 };
+
+	qemu_mm(f);
+	qemu_ram(&c);
+	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), 0);
+	kj_ranges_free(&c);
+
+	/* more RAM here, and RAM listed in other pieces: fine */
+	memset(&c, 0, sizeof(c));
+	add(&c, 0x1000, 0x9f000);	/* the partial page at 0x9f000 is not A's */
+	add(&c, 0x100000, 0x40000000);
+	add(&c, 0x40000000, 0x7ffe0000);
+	add(&c, 0x100000000ULL, 0x200000000ULL);
+	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), 0);
+	kj_ranges_free(&c);
+
+	/* less RAM here */
+	memset(&c, 0, sizeof(c));
+	add(&c, 0x1000, 0x9fc00);
+	add(&c, 0x100000, 0x3ffe0000);
+	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), -1);
+	assert_int_equal(e.code, EINVAL);
+	assert_non_null(strstr(e.msg, "RAM at 0x100000-0x7ffe0000 that is not RAM here"));
+	assert_non_null(strstr(e.msg, "saved: 2047 MiB, here: 1023 MiB"));
+	kj_ranges_free(&c);
+
+	/* a hole in the middle */
+	memset(&c, 0, sizeof(c));
+	add(&c, 0x1000, 0x9fc00);
+	add(&c, 0x100000, 0x40000000);
+	add(&c, 0x40001000, 0x7ffe0000);
+	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), -1);
+	assert_non_null(strstr(e.msg, "0x100000-0x7ffe0000"));
+	kj_ranges_free(&c);
+
+	/* the low range missing: named first */
+	memset(&c, 0, sizeof(c));
+	add(&c, 0x100000, 0x7ffe0000);
+	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), -1);
+	assert_non_null(strstr(e.msg, "RAM at 0x1000-0x9f000"));
+	kj_ranges_free(&c);
+
+	/* no memory map in the image */
+	f->img.nmemmap = 0;
+	qemu_ram(&c);
+	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), -1);
+	assert_non_null(strstr(e.msg, "no memory map"));
+	kj_ranges_free(&c);
+	free(f);
+}
+
+/* --- free runs ---------------------------------------------------------------- */
+
+static void expect_runs(const struct kj_ranges *r, const uint64_t (*w)[2], size_t n)
+{
+	if (r->n != n)
+		for (size_t i = 0; i < r->n; i++)
+			print_message("  run 0x%llx-0x%llx\n", (ull)r->r[i].start,
+				      (ull)r->r[i].end);
+	assert_int_equal(r->n, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(r->r[i].start, w[i][0]);
+		assert_int_equal(r->r[i].end, w[i][1]);
+		assert_int_equal(r->r[i].type, KJ_MEM_RAM);
+	}
+}
+
+static void test_free_runs_by_hand(void **state)
+{
+	struct fake *f = fake_new();
+	struct kj_ranges c = { 0 }, r;
+	struct kj_err e = { 0 };
+	static const uint64_t want[][2] = {
+		{ 0x100000, 0x200000 },
+		{ 0x280000, 0x300000 },
+		{ 0x310000, 0x1000000 },
+		{ 0x2000000, 0x40000000 },
+		{ 0x100001000ULL, 0x17fff0000ULL },
+	};
+
+	add(&c, 0x1000, 0x9fc00);
+	add(&c, 0x100000, 0x7ffe0000);
+	add(&c, 0x100000800ULL, 0x17fff0800ULL);	/* unaligned both ends */
+	fake_ext(f, 0x1, 0x9e, KJ_EXT_DATA);		/* all of the low RAM */
+	fake_ext(f, 0x200, 0x80, KJ_EXT_DATA);
+	fake_ext(f, 0x300, 0x10, KJ_EXT_ZERO);
+	fake_ext(f, 0x1000, 0x1000, KJ_EXT_DATA);
+	fake_ext(f, 0x40000, 0x3ffe0, KJ_EXT_ZERO);	/* to the end of the range */
+	assert_int_equal(kj_rplan_free_runs(&f->img, &c, &r, &e), 0);
+	expect_runs(&r, want, 5);
+	kj_ranges_free(&r);
+
+	/* no extents: all RAM above 1 MiB */
+	f->img.next = 0;
+	assert_int_equal(kj_rplan_free_runs(&f->img, &c, &r, &e), 0);
+	{
+		static const uint64_t all[][2] = { { 0x100000, 0x7ffe0000 },
+						   { 0x100001000ULL, 0x17fff0000ULL } };
+
+		expect_runs(&r, all, 2);
+	}
+	kj_ranges_free(&r);
+
+	/* an extent from below 1 MiB across it, and one covering a range */
+	fake_ext(f, 0x80, 0x100, KJ_EXT_DATA);		/* 0x80000-0x180000 */
+	fake_ext(f, 0x100000, 0x7ffff, KJ_EXT_DATA);	/* the whole high range */
+	assert_int_equal(kj_rplan_free_runs(&f->img, &c, &r, &e), 0);
+	{
+		static const uint64_t two[][2] = { { 0x180000, 0x7ffe0000 } };
+
+		expect_runs(&r, two, 1);
+	}
+	kj_ranges_free(&r);
+	kj_ranges_free(&c);
+	free(f);
+}
+
+/* RAM given in touching pieces, with an extent across the seam. */
+static void test_free_runs_across_ranges(void **state)
+{
+	struct fake *f = fake_new();
+	struct kj_ranges c = { 0 }, r;
+	struct kj_err e = { 0 };
+	static const uint64_t want[][2] = {
+		{ 0x100000, 0x180000 },
+		{ 0x300000, 0x400000 },
+	};
+
+	add(&c, 0x100000, 0x200000);
+	add(&c, 0x200000, 0x400000);
+	fake_ext(f, 0x180, 0x180, KJ_EXT_DATA);		/* 0x180000-0x300000 */
+	assert_int_equal(kj_rplan_free_runs(&f->img, &c, &r, &e), 0);
+	expect_runs(&r, want, 2);
+	kj_ranges_free(&r);
+	kj_ranges_free(&c);
+	free(f);
+}
+
+/* Random maps against a page-by-page model, on a 64 MiB grid. */
+#define GRID_PAGES 16384
+
+static void test_free_runs_random(void **state)
+{
+	static uint8_t ram[GRID_PAGES], used[GRID_PAGES], got[GRID_PAGES];
+	uint64_t x = 0x243f6a8885a308d3ULL;
+
+	for (int it = 0; it < 400; it++) {
+		struct fake *f = fake_new();
+		struct kj_ranges c = { 0 }, r;
+		struct kj_err e = { 0 };
+		uint64_t at = 0;
+
+		memset(ram, 0, sizeof(ram));
+		memset(used, 0, sizeof(used));
+		memset(got, 0, sizeof(got));
+		/* RAM ranges with byte-granular ends and holes */
+		while (at < GRID_PAGES * PAGE) {
+			uint64_t s, t;
+
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			s = at + (x >> 33) % (2 * MiB);
+			t = s + 1 + (x >> 11) % (8 * MiB);
+			if (t > GRID_PAGES * PAGE)
+				t = GRID_PAGES * PAGE;
+			if (s >= t)
+				break;
+			add(&c, s, t);
+			for (uint64_t p = (s + PAGE - 1) / PAGE; p < t / PAGE; p++)
+				ram[p] = 1;
+			at = t + 1 + (x >> 40) % MiB;
+		}
+		kj_ranges_normalize(&c);
+		if (it % 2) {	/* every range in two touching pieces */
+			struct kj_ranges split = { 0 };
+
+			for (size_t i = 0; i < c.n; i++) {
+				uint64_t s = c.r[i].start, t = c.r[i].end;
+				uint64_t mid = kj_align_down(s + (t - s) / 3, PAGE);
+
+				if (mid <= s) {
+					add(&split, s, t);
+					continue;
+				}
+				add(&split, s, mid);	/* at a page boundary */
+				add(&split, mid, t);
+			}
+			kj_ranges_free(&c);
+			c = split;
+		}
+		/* extents over RAM pages only, as a save makes them */
+		for (uint64_t p = 0; p < GRID_PAGES;) {
+			uint64_t n = 0;
+
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			if (!ram[p] || (x >> 60) < 6) {
+				p++;
+				continue;
+			}
+			while (p + n < GRID_PAGES && ram[p + n] && n < 1 + (x >> 20) % 700)
+				n++;
+			fake_ext(f, p, n, (x >> 5) & 1 ? KJ_EXT_DATA : KJ_EXT_ZERO);
+			for (uint64_t k = 0; k < n; k++)
+				used[p + k] = 1;
+			p += n + 1;
+		}
+		assert_int_equal(kj_rplan_free_runs(&f->img, &c, &r, &e), 0);
+		for (size_t i = 0; i < r.n; i++) {
+			assert_true(r.r[i].start < r.r[i].end);
+			assert_int_equal(r.r[i].start % PAGE, 0);
+			assert_int_equal(r.r[i].end % PAGE, 0);
+			if (i)
+				assert_true(r.r[i].start >= r.r[i - 1].end);
+			for (uint64_t p = r.r[i].start / PAGE; p < r.r[i].end / PAGE; p++) {
+				assert_int_equal(got[p], 0);
+				got[p] = 1;
+			}
+		}
+		for (uint64_t p = 0; p < GRID_PAGES; p++) {
+			int want = ram[p] && !used[p] && p >= MiB / PAGE;
+
+			if (got[p] != want)
+				fail_msg("iteration %d: page 0x%llx is %sfree, should %sbe",
+					 it, (ull)p, got[p] ? "" : "not ", want ? "" : "not ");
+		}
+		kj_ranges_free(&r);
+		kj_ranges_free(&c);
+		free(f);
+	}
+}
+
+/* --- make ------------------------------------------------------------------ */
+
+/* A's memory on a 2 GiB QEMU: used with holes of various sizes. */
+static void qemu_image(struct fake *f)
+{
+	qemu_mm(f);
+	fake_ext(f, 0x1, 0x9e, KJ_EXT_DATA);
+	fake_ext(f, 0x100, 0x3f00, KJ_EXT_DATA);		/* 1-64 MiB */
+	/* free: 64-200 MiB (136 MiB) */
+	fake_ext(f, 0xc800, 0x5000, KJ_EXT_DATA);		/* 200-280 MiB */
+	/* free: 280-300 MiB (20 MiB) */
+	fake_ext(f, 0x12c00, 0x2c00, KJ_EXT_ZERO);		/* 300-344 MiB */
+	/* free: 344-345 MiB (1 MiB) */
+	fake_ext(f, 0x15900, 0x52300, KJ_EXT_DATA);		/* 345-1660 MiB */
+	/* free: 1660-2047.875 MiB (about 388 MiB) */
+}
+
+static bool overlap(uint64_t a, uint64_t al, uint64_t b, uint64_t bl)
+{
+	return a < b + bl && b < a + al;
+}
+
+/* Everything kj_rplan_make promises. */
+static void check_plan(const struct kj_rplan_in *in, const struct kj_rplan *p)
+{
+	const struct kj_img *img = in->img;
+	struct kj_ranges runs;
+	struct kj_segment seg[KJ_KEXEC_SEGMENT_MAX];
+	uint64_t pay = kj_align_up(in->payload_bytes, PAGE);
+	uint64_t man = kj_align_up(in->manifest_bytes, PAGE);
+	uint64_t c = 0, total = pay + man;
+	struct kj_err e = { 0 };
+	int n = 0;
+
+	assert_int_equal(kj_rplan_free_runs(img, in->c_ram, &runs, &e), 0);
+	assert_int_equal(p->free_bytes, kj_ranges_total(&runs, -1));
+
+	seg[n++] = (struct kj_segment){ NULL, 0, p->payload_addr, pay };
+	seg[n++] = (struct kj_segment){ NULL, 0, p->manifest_addr, man };
+	assert_true(p->ndata >= 1 && p->ndata <= KJ_RPLAN_DATA_SEGS);
+	for (int i = 0; i < p->ndata; i++) {
+		const struct kj_rplan_seg *s = &p->data[i];
+		uint64_t at = s->addr;
+
+		/* whole chunks, in order, packed */
+		assert_int_equal(s->first_chunk, c);
+		assert_true(s->nchunks > 0);
+		for (uint64_t k = s->first_chunk; k < s->first_chunk + s->nchunks; k++) {
+			assert_int_equal(p->chunk_addr[k], at);
+			assert_true(p->chunk_addr[k] >= s->addr);
+			assert_true(p->chunk_addr[k] + img->chunk[k].csize <= s->addr + s->size);
+			at += img->chunk[k].csize;
+		}
+		assert_int_equal(at - s->addr, s->size);
+		c += s->nchunks;
+		seg[n++] = (struct kj_segment){ NULL, 0, s->addr, kj_align_up(s->size, PAGE) };
+		total += kj_align_up(s->size, PAGE);
+	}
+	assert_int_equal(c, img->nchunks);
+	assert_int_equal(p->total_bytes, total);
+	assert_true(total <= in->c_ram_bytes / 2);
+
+	/* every segment in free memory, none over another or an extent */
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(seg[i].mem % PAGE, 0);
+		if (!seg[i].memsz)
+			continue;
+		assert_true(kj_ranges_covers(&runs, seg[i].mem, seg[i].mem + seg[i].memsz, -1));
+		assert_true(seg[i].mem >= MiB);
+		for (int j = 0; j < i; j++)
+			if (seg[j].memsz)
+				assert_false(overlap(seg[i].mem, seg[i].memsz, seg[j].mem,
+						     seg[j].memsz));
+		for (uint64_t x = 0; x < img->next; x++)
+			assert_false(overlap(seg[i].mem, seg[i].memsz, img->ext[x].pfn * PAGE,
+					     img->ext[x].npages * PAGE));
+	}
+	if (kj_segments_check(seg, n, in->c_ram_bytes, &e))
+		fail_msg("kj_segments_check: %s", e.msg);
+	kj_ranges_free(&runs);
+}
+
+static void test_make(void **state)
+{
+	struct fake *f = fake_new();
+	struct kj_ranges c;
+	struct kj_rplan p;
+	struct kj_err e = { 0 };
+	struct kj_rplan_in in;
+	uint64_t x = 7;
+
+	qemu_image(f);
+	qemu_ram(&c);
+	for (int i = 0; i < 100; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		fake_chunk(f, 100000 + (uint32_t)((x >> 33) % 4000000));
+	}
+	in = (struct kj_rplan_in){ &f->img, &c, kj_ranges_total(&c, -1),
+				   3 * MiB + 5000, 20000 };
+	if (kj_rplan_make(&in, &p, &e))
+		fail_msg("kj_rplan_make: %s", e.msg);
+	check_plan(&in, &p);
+	/* best fit: the payload to the 20 MiB run, the manifest to the 1 MiB
+	 * one */
+	assert_int_equal(p.payload_addr, 280 * MiB);
+	assert_int_equal(p.manifest_addr, 344 * MiB);
+	/* the chunks start in the largest run */
+	assert_int_equal(p.data[0].addr, 1660 * MiB);
+	kj_rplan_free(&p);
+	assert_null(p.chunk_addr);
+	kj_ranges_free(&c);
+	free(f);
+}
+
+/* The payload takes the one run just big enough; the manifest another. */
+static void test_make_best_fit(void **state)
+{
+	struct fake *f = fake_new();
+	struct kj_ranges c;
+	struct kj_rplan p;
+	struct kj_err e = { 0 };
+	struct kj_rplan_in in;
+
+	qemu_image(f);
+	qemu_ram(&c);
+	fake_chunk(f, 1000);
+	in = (struct kj_rplan_in){ &f->img, &c, kj_ranges_total(&c, -1), 20 * MiB, PAGE };
+	assert_int_equal(kj_rplan_make(&in, &p, &e), 0);
+	check_plan(&in, &p);
+	assert_int_equal(p.payload_addr, 280 * MiB);	/* 20 MiB exactly */
+	assert_int_equal(p.manifest_addr, 344 * MiB);	/* the 1 MiB run */
+	assert_int_equal(p.ndata, 1);
+	assert_int_equal(p.data[0].addr, 1660 * MiB);
+	assert_int_equal(p.chunk_addr[0], 1660 * MiB);
+	kj_rplan_free(&p);
+	kj_ranges_free(&c);
+	free(f);
+}
+
+/* Many small runs: chunks spread over up to 14 of them. */
+static void test_make_many_runs(void **state)
+{
+	struct fake *f = fake_new();
+	struct kj_ranges c = { 0 };
+	struct kj_rplan p;
+	struct kj_err e = { 0 };
+	struct kj_rplan_in in;
+
+	fake_mm(f, 0x1000, 0x9f000, 1);
+	fake_mm(f, 0x100000, 0x40000000, 1);
+	add(&c, 0x1000, 0x9f000);
+	add(&c, 0x100000, 0x40000000);
+	/* 20 runs of 4 MiB (+ one per index), 16 MiB in use between them */
+	fake_ext(f, 0x1, 0x9e, KJ_EXT_DATA);
+	fake_ext(f, 0x100, 0xf00, KJ_EXT_DATA);
+	for (uint64_t i = 0; i < 20; i++) {
+		uint64_t run = 4 * MiB + i * PAGE;
+		uint64_t start = 16 * MiB + i * 20 * MiB + run;
+
+		fake_ext(f, start / PAGE, (20 * MiB - run) / PAGE, KJ_EXT_DATA);
+	}
+	fake_ext(f, (16 + 400) * MiB / PAGE, (1024 - 416) * MiB / PAGE, KJ_EXT_DATA);
+	/* 13 runs' worth of 1 MiB chunks, with room for the payload */
+	for (int i = 0; i < 13 * 4; i++)
+		fake_chunk(f, (uint32_t)(MiB - 1000));
+	in = (struct kj_rplan_in){ &f->img, &c, 2 * GiB, 2 * MiB, PAGE };
+	if (kj_rplan_make(&in, &p, &e))
+		fail_msg("kj_rplan_make: %s", e.msg);
+	check_plan(&in, &p);
+	assert_int_equal(p.ndata, 13);
+	for (int i = 0; i < p.ndata; i++)
+		assert_int_equal(p.data[i].nchunks, 4);
+	kj_rplan_free(&p);
+
+	/* 15 runs' worth: kexec takes 14 data segments, so it does not fit,
+	 * though the free memory would hold it */
+	for (int i = 0; i < 2 * 4; i++)
+		fake_chunk(f, (uint32_t)(MiB - 1000));
+	assert_int_equal(kj_rplan_make(&in, &p, &e), -1);
+	assert_int_equal(e.code, ENOSPC);
+	assert_non_null(strstr(e.msg, "do not fit"));
+	assert_non_null(strstr(e.msg, "in 20 runs; kexec takes 14 of them"));
+	assert_null(p.chunk_addr);
+	kj_rplan_free(&p);
+	kj_ranges_free(&c);
+	free(f);
+}
+
+static void test_refuse_does_not_fit(void **state)
+{
+	struct fake *f = fake_new();
+	struct kj_ranges c;
+	struct kj_rplan p;
+	struct kj_err e = { 0 };
+	struct kj_rplan_in in;
+
+	qemu_image(f);
+	qemu_ram(&c);
+	/* a chunk larger than the largest free run */
+	fake_chunk(f, 389 * MiB);
+	in = (struct kj_rplan_in){ &f->img, &c, 64 * GiB, MiB, PAGE };
+	assert_int_equal(kj_rplan_make(&in, &p, &e), -1);
+	assert_int_equal(e.code, ENOSPC);
+	assert_non_null(strstr(e.msg, "389 MiB of compressed data do not fit"));
+	assert_non_null(strstr(e.msg, "this image cannot be resumed on this machine"));
+	assert_null(p.chunk_addr);
+
+	/* more data than all the free memory */
+	f->img.nchunks = 0;
+	for (int i = 0; i < 140; i++)
+		fake_chunk(f, 4 * MiB);
+	assert_int_equal(kj_rplan_make(&in, &p, &e), -1);
+	assert_non_null(strstr(e.msg, "560 MiB of compressed data do not fit"));
+	assert_non_null(strstr(e.msg, "(544 MiB free"));
+	assert_null(p.chunk_addr);
+	kj_ranges_free(&c);
+	free(f);
+}
+
+static void test_refuse_half_of_ram(void **state)
+{
+	struct fake *f = fake_new();
+	struct kj_ranges c;
+	struct kj_rplan p;
+	struct kj_err e = { 0 };
+	struct kj_rplan_in in;
+
+	qemu_image(f);
+	qemu_ram(&c);
+	for (int i = 0; i < 100; i++)
+		fake_chunk(f, 4 * MiB);
+	/* 400 MiB of chunks + 4 MiB; MemTotal says 800 MiB */
+	in = (struct kj_rplan_in){ &f->img, &c, 800 * MiB, 3 * MiB, MiB };
+	assert_int_equal(kj_rplan_make(&in, &p, &e), -1);
+	assert_int_equal(e.code, E2BIG);
+	assert_non_null(strstr(e.msg, "needs 404 MiB loaded at once (400 MiB of "
+				       "compressed image)"));
+	assert_non_null(strstr(e.msg, "at most half of RAM, 400 MiB"));
+	assert_null(p.chunk_addr);
+	/* with 808 MiB it is exactly half */
+	in.c_ram_bytes = 808 * MiB;
+	assert_int_equal(kj_rplan_make(&in, &p, &e), 0);
+	check_plan(&in, &p);
+	kj_rplan_free(&p);
+	kj_ranges_free(&c);
+	free(f);
+}
+
+static void test_refuse_no_room_for_payload(void **state)
+{
+	struct fake *f = fake_new();
+	struct kj_ranges c;
+	struct kj_rplan p;
+	struct kj_err e = { 0 };
+	struct kj_rplan_in in;
+
+	qemu_image(f);
+	qemu_ram(&c);
+	fake_chunk(f, 1000);
+	/* larger than the largest run (about 388 MiB) */
+	in = (struct kj_rplan_in){ &f->img, &c, 64 * GiB, 400 * MiB, PAGE };
+	assert_int_equal(kj_rplan_make(&in, &p, &e), -1);
+	assert_int_equal(e.code, ENOSPC);
+	assert_non_null(strstr(e.msg, "no free run of 409604 KiB"));
+	assert_null(p.chunk_addr);
+	/* the payload fits, the manifest after it does not */
+	in.payload_bytes = 380 * MiB;
+	in.manifest_bytes = 140 * MiB;
+	assert_int_equal(kj_rplan_make(&in, &p, &e), -1);
+	assert_non_null(strstr(e.msg, "no free run"));
+	/* nothing free at all */
+	f->img.next = 0;
+	fake_ext(f, 0, 0x7ffe0, KJ_EXT_DATA);
+	in.payload_bytes = PAGE;
+	in.manifest_bytes = PAGE;
+	assert_int_equal(kj_rplan_make(&in, &p, &e), -1);
+	assert_non_null(strstr(e.msg, "no free run of 8 KiB"));
+	kj_ranges_free(&c);
+	free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_machine),
+		cmocka_unit_test(test_free_runs_by_hand),
+		cmocka_unit_test(test_free_runs_across_ranges),
+		cmocka_unit_test(test_free_runs_random),
+		cmocka_unit_test(test_make),
+		cmocka_unit_test(test_make_best_fit),
+		cmocka_unit_test(test_make_many_runs),
+		cmocka_unit_test(test_refuse_does_not_fit),
+		cmocka_unit_test(test_refuse_half_of_ram),
+		cmocka_unit_test(test_refuse_no_room_for_payload),
+	};
+
+	return cmocka_run_group_tests_name("rplan", tests, NULL, NULL);
+}
