@@ -18,6 +18,7 @@ struct kj_vmcore {
 	struct kj_core core;
 	uint8_t *notes;		/* all PT_NOTE contents, concatenated */
 	size_t notes_len;
+	const uint8_t *map;	/* the whole file, mapped; NULL: use pread */
 	const char *vmcoreinfo;	/* inside notes, not NUL-terminated */
 	size_t vmcoreinfo_len;
 };
