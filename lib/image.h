@@ -301,6 +301,15 @@ typedef void (*kj_img_progress_fn)(uint64_t done, uint64_t total, void *arg);
 int kj_img_verify(struct kj_img *img, kj_img_progress_fn cb, void *cbarg,
 		  uint64_t *bad_chunk, struct kj_err *e);
 
+/* As kj_img_verify; decompress false checks each chunk's XXH64 and zstd
+ * framing only (what was written is what is read) without decompressing. */
+int kj_img_verify_mode(struct kj_img *img, bool decompress, kj_img_progress_fn cb,
+		       void *cbarg, uint64_t *bad_chunk, struct kj_err *e);
+/* Check the csize bytes of chunk idx, read by the caller: XXH64 and zstd
+ * framing; the message names the chunk as kj_img_verify does. */
+int kj_img_check_frame(const struct kj_img *img, uint64_t idx, const void *bytes,
+		       struct kj_err *e);
+
 /* Read, check and decompress chunk idx into out, which must hold
  * img->chunk[idx].npages * 4096 bytes. */
 int kj_img_read_chunk(struct kj_img *img, uint64_t idx, void *out,

@@ -599,6 +599,31 @@ static void chunk_desc(const struct kj_img *img, uint64_t idx, char *buf,
 		 (ull)first, (ull)last);
 }
 
+int kj_img_check_frame(const struct kj_img *img, uint64_t idx, const void *bytes,
+		       struct kj_err *e)
+{
+	const struct kj_img_chunk *c = &img->chunk[idx];
+	const uint8_t *f = bytes;
+	char desc[160];
+
+	chunk_desc(img, idx, desc, sizeof(desc));
+	if (XXH64(f, c->csize, 0) != c->xxh64)
+		return kj_fail(e, EIO, "%s: checksum mismatch", desc);
+	/* Exactly one zstd frame, with its content checksum on (byte 4 is
+	 * the frame header descriptor, bit 2 the checksum flag, RFC 8878):
+	 * so that decompression checks the pages themselves too. */
+	if (c->csize < 5 || f[0] != (ZSTD_MAGICNUMBER & 0xff) ||
+	    f[1] != ((ZSTD_MAGICNUMBER >> 8) & 0xff) ||
+	    f[2] != ((ZSTD_MAGICNUMBER >> 16) & 0xff) ||
+	    f[3] != ((ZSTD_MAGICNUMBER >> 24) & 0xff) ||
+	    ZSTD_findFrameCompressedSize(f, c->csize) != c->csize)
+		return kj_fail(e, EIO, "%s: not one zstd frame", desc);
+	if (!(f[4] & 0x04))
+		return kj_fail(e, EIO, "%s: the zstd frame has no content "
+			       "checksum", desc);
+	return 0;
+}
+
 /* *chunk_fault: whether a failure is the chunk's (bad bytes, an I/O
  * error reading it) rather than the caller's or the allocator's. */
 static int read_chunk(struct kj_img *img, uint64_t idx, void *out,
@@ -633,20 +658,10 @@ static int read_chunk(struct kj_img *img, uint64_t idx, void *out,
 	if (kj_img_pread(img->fd, img->cbuf, c->csize, c->offset, "the chunk", e))
 		return kj_prefix(e, "%s", desc);
 	f = img->cbuf;
-	if (XXH64(f, c->csize, 0) != c->xxh64)
-		return kj_fail(e, EIO, "%s: checksum mismatch", desc);
-	/* Exactly one zstd frame, with its content checksum on (byte 4 is
-	 * the frame header descriptor, bit 2 the checksum flag, RFC 8878):
-	 * so that decompression checks the pages themselves too. */
-	if (c->csize < 5 || f[0] != (ZSTD_MAGICNUMBER & 0xff) ||
-	    f[1] != ((ZSTD_MAGICNUMBER >> 8) & 0xff) ||
-	    f[2] != ((ZSTD_MAGICNUMBER >> 16) & 0xff) ||
-	    f[3] != ((ZSTD_MAGICNUMBER >> 24) & 0xff) ||
-	    ZSTD_findFrameCompressedSize(f, c->csize) != c->csize)
-		return kj_fail(e, EIO, "%s: not one zstd frame", desc);
-	if (!(f[4] & 0x04))
-		return kj_fail(e, EIO, "%s: the zstd frame has no content "
-			       "checksum", desc);
+	if (kj_img_check_frame(img, idx, f, e))
+		return -1;
+	if (!out)
+		return 0;	/* checksums only */
 	want = (size_t)c->npages * KJ_IMG_PAGE_SIZE;
 	r = ZSTD_decompressDCtx(img->dctx, out, want, f, c->csize);
 	if (ZSTD_isError(r))
@@ -669,7 +684,13 @@ int kj_img_read_chunk(struct kj_img *img, uint64_t idx, void *out,
 int kj_img_verify(struct kj_img *img, kj_img_progress_fn cb, void *cbarg,
 		  uint64_t *bad_chunk, struct kj_err *e)
 {
-	void *buf;
+	return kj_img_verify_mode(img, true, cb, cbarg, bad_chunk, e);
+}
+
+int kj_img_verify_mode(struct kj_img *img, bool decompress, kj_img_progress_fn cb,
+		       void *cbarg, uint64_t *bad_chunk, struct kj_err *e)
+{
+	void *buf = NULL;
 	int r = 0;
 
 	if (bad_chunk)
@@ -677,9 +698,11 @@ int kj_img_verify(struct kj_img *img, kj_img_progress_fn cb, void *cbarg,
 	if (!img->complete)
 		return kj_fail(e, EINVAL, "the image can't be verified: %s",
 			       img->problem);
-	buf = malloc((size_t)img->hdr.chunk_pages * KJ_IMG_PAGE_SIZE);
-	if (!buf)
-		return kj_fail(e, ENOMEM, "out of memory");
+	if (decompress) {
+		buf = malloc((size_t)img->hdr.chunk_pages * KJ_IMG_PAGE_SIZE);
+		if (!buf)
+			return kj_fail(e, ENOMEM, "out of memory");
+	}
 	for (uint64_t i = 0; i < img->nchunks; i++) {
 		bool fault = false;
 

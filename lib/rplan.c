@@ -71,14 +71,6 @@ int kj_rplan_free_runs(const struct kj_img *img, const struct kj_ranges *c_ram,
 	return 0;
 }
 
-static int cmp_size_desc(const void *a, const void *b)
-{
-	const struct kj_range *x = a, *y = b;
-	uint64_t sx = x->end - x->start, sy = y->end - y->start;
-
-	return (sx < sy) - (sx > sy);
-}
-
 /* Take `size` bytes from the smallest run that holds them. */
 static int take_best_fit(struct kj_ranges *runs, uint64_t size, uint64_t *addr)
 {
@@ -98,78 +90,49 @@ static int take_best_fit(struct kj_ranges *runs, uint64_t size, uint64_t *addr)
 	return 0;
 }
 
-void kj_rplan_free(struct kj_rplan *p)
-{
-	free(p->chunk_addr);
-	p->chunk_addr = NULL;
-}
-
 int kj_rplan_make(const struct kj_rplan_in *in, struct kj_rplan *p, struct kj_err *e)
 {
-	const struct kj_img *img = in->img;
 	struct kj_ranges runs;
-	uint64_t pay = kj_align_up(in->payload_bytes, PAGE);
-	uint64_t man = kj_align_up(in->manifest_bytes, PAGE);
-	uint64_t cbytes = 0, limit = in->c_ram_bytes / PAGE / 2 * PAGE;
-	uint64_t c = 0;
+	uint64_t need;
 	int ret = -1;
 
 	memset(p, 0, sizeof(*p));
-	for (uint64_t i = 0; i < img->nchunks; i++)
-		cbytes += img->chunk[i].csize;
-	if (kj_rplan_free_runs(img, in->c_ram, &runs, e))
+	p->payload_size = kj_align_up(in->payload_bytes, PAGE);
+	p->manifest_size = kj_align_up(in->manifest_bytes, PAGE);
+	need = p->payload_size + p->manifest_size + in->data_bytes;
+	if (kj_rplan_free_runs(in->img, in->c_ram, &runs, e))
 		return -1;
 	p->free_bytes = kj_ranges_total(&runs, -1);
-	p->chunk_addr = calloc(img->nchunks ? img->nchunks : 1, sizeof(uint64_t));
-	if (!p->chunk_addr) {
-		kj_fail(e, ENOMEM, "out of memory");
+	if (p->free_bytes < need) {
+		kj_fail(e, ENOSPC, "the image's %llu MiB of compressed data and the "
+			"restore code do not fit in the memory the saved system does "
+			"not need (%llu MiB here): this image cannot be resumed on this "
+			"machine", (unsigned long long)(in->data_bytes / MiB),
+			(unsigned long long)(p->free_bytes / MiB));
 		goto out;
 	}
-	if (take_best_fit(&runs, pay, &p->payload_addr) ||
-	    take_best_fit(&runs, man, &p->manifest_addr)) {
+	if (take_best_fit(&runs, p->payload_size, &p->payload_addr) ||
+	    take_best_fit(&runs, p->manifest_size, &p->manifest_addr)) {
 		kj_fail(e, ENOSPC, "no free run of %llu KiB in the saved system's free "
-			"memory for the restore code", (unsigned long long)((pay + man) >> 10));
-		goto out;
-	}
-	/* The compressed chunks, in order, into the largest runs. */
-	qsort(runs.r, runs.n, sizeof(*runs.r), cmp_size_desc);
-	for (size_t r = 0; r < runs.n && c < img->nchunks && p->ndata < KJ_RPLAN_DATA_SEGS; r++) {
-		struct kj_rplan_seg *s = &p->data[p->ndata];
-		uint64_t room = runs.r[r].end - runs.r[r].start;
-
-		s->addr = runs.r[r].start;
-		s->first_chunk = c;
-		while (c < img->nchunks && s->size + img->chunk[c].csize <= room) {
-			p->chunk_addr[c] = s->addr + s->size;
-			s->size += img->chunk[c].csize;
-			c++;
-		}
-		s->nchunks = c - s->first_chunk;
-		if (s->nchunks)
-			p->ndata++;
-	}
-	if (c < img->nchunks) {
-		kj_fail(e, ENOSPC, "the image's %llu MiB of compressed data do not fit in "
-			"the memory the saved system does not need (%llu MiB free, in %zu "
-			"runs; kexec takes %d of them): this image cannot be resumed on "
-			"this machine", (unsigned long long)(cbytes / MiB),
-			(unsigned long long)(p->free_bytes / MiB), runs.n, KJ_RPLAN_DATA_SEGS);
-		goto out;
-	}
-	p->total_bytes = pay + man;
-	for (int i = 0; i < p->ndata; i++)
-		p->total_bytes += kj_align_up(p->data[i].size, PAGE);
-	if (p->total_bytes > limit) {
-		kj_fail(e, E2BIG, "resuming needs %llu MiB loaded at once (%llu MiB of "
-			"compressed image); the kernel loads at most half of RAM, %llu MiB",
-			(unsigned long long)(p->total_bytes / MiB),
-			(unsigned long long)(cbytes / MiB), (unsigned long long)(limit / MiB));
+			"memory for the restore code",
+			(unsigned long long)((p->payload_size + p->manifest_size) >> 10));
 		goto out;
 	}
 	ret = 0;
 out:
 	kj_ranges_free(&runs);
-	if (ret)
-		kj_rplan_free(p);
 	return ret;
+}
+
+bool kj_rplan_usable(const struct kj_img *img, const struct kj_rplan *p, uint64_t pa)
+{
+	int kind = 0;
+
+	if (pa < MiB || pa & (PAGE - 1))
+		return false;
+	if (pa - p->payload_addr < p->payload_size || pa - p->manifest_addr < p->manifest_size)
+		return false;
+	if (kj_img_find_page(img, pa / PAGE, &kind, NULL))
+		return false;
+	return kind == 0;
 }

@@ -20,8 +20,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "cli.h"
+#include "dpages.h"
 #include "../lib/afacts.h"
 #include "../lib/image.h"
 #include "../lib/kexec.h"
@@ -69,7 +71,7 @@ static void progress(uint64_t done, uint64_t total, void *arg)
 	if (p->quiet || pct / 25 == p->last / 25)
 		return;
 	p->last = pct;
-	kj_info("verified %3d%% of the image (%.1f s)", pct, kj_now() - p->t0);
+	kj_info("read and checked %3d%% of the image (%.1f s)", pct, kj_now() - p->t0);
 }
 
 /* This kernel's paging levels: 5-level kernels put the direct map below
@@ -154,10 +156,11 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	struct kj_rplan plan = { 0 };
 	struct kj_vmcoreinfo vi;
 	struct kj_segment seg[KJ_KEXEC_SEGMENT_MAX];
-	uint8_t *manifest = NULL, *data[KJ_RPLAN_DATA_SEGS] = { 0 };
+	uint8_t *manifest = NULL, *cbuf = NULL;
+	struct kj_dpages dp = { 0 };
 	const uint8_t *blob;
 	size_t blen;
-	uint64_t ram, l5 = 0, bad;
+	uint64_t ram, l5 = 0;
 	bool have_vi = false;
 	int fd, nseg = 0, ret = -1, loaded = 0;
 
@@ -220,31 +223,31 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	    kj_rplan_check_machine(&img, &mm.ram, e))
 		goto out;
 
-	/* 3. Every checksum, before anything is loaded. */
-	struct vprog vp = { .quiet = o->quiet, .last = -25, .t0 = kj_now() };
-	if (kj_img_verify(&img, progress, &vp, &bad, e)) {
-		kj_prefix(e, "%s: the image is damaged; nothing was changed", o->target);
-		goto out;
-	}
-
-	/* 4. The plan. */
+	/* 4. The plan: payload and manifest as segments, the compressed
+	 *    chunks in pages of our own memory (lib/rplan.h). */
 	if (kj_blob_find("restore", &blob, &blen) ||
 	    kj_program_parse(blob, blen, 16u << 20, &pay, e) || find_params(&pay, e) ||
 	    map_ranges(&img, &mm.ram, &maps, e))
 		goto out;
 	uint64_t pgt = pgt_bytes(&maps), scratch = img.hdr.chunk_pages * PAGE;
-	uint64_t pay_bytes = pay.span + pgt + scratch + STACK_BYTES + PAGE;
+	uint64_t cin = kj_align_up(ZSTD_compressBound(scratch), PAGE);
+	uint64_t pay_bytes = pay.span + pgt + scratch + cin + STACK_BYTES + PAGE;
+	uint64_t data_pages = 0;
+	for (uint64_t i = 0; i < img.nchunks; i++)
+		data_pages += (img.chunk[i].csize + PAGE - 1) / PAGE;
 	uint64_t man_bytes = sizeof(struct kj_restore_manifest) +
 		img.next * sizeof(struct kj_restore_extent) +
 		img.nchunks * sizeof(struct kj_restore_chunk) +
-		maps.n * sizeof(struct kj_restore_range);
-	struct kj_rplan_in in = { &img, &mm.ram, ram, pay_bytes, man_bytes };
-	if (kj_rplan_make(&in, &plan, e))
+		maps.n * sizeof(struct kj_restore_range) + data_pages * 8;
+	struct kj_rplan_in in = { &img, &mm.ram, pay_bytes, man_bytes, data_pages * PAGE };
+	if (kj_rplan_make(&in, &plan, e) ||
+	    kj_dpages_alloc(&dp, &img, &plan, data_pages, e))
 		goto out;
 
-	/* 5. Build the segments: payload, manifest, compressed chunks. */
-	manifest = calloc(1, kj_align_up(man_bytes, PAGE));
-	if (!manifest) {
+	/* 5. Read every chunk, checking its checksum, into those pages. */
+	manifest = calloc(1, plan.manifest_size);
+	cbuf = malloc(cin);
+	if (!manifest || !cbuf) {
 		kj_fail(e, ENOMEM, "out of memory");
 		goto out;
 	}
@@ -253,54 +256,53 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		.magic = KJ_RESTORE_MANIFEST_MAGIC, .entry = img.hdr.jump_back_entry,
 		.levels = (uint32_t)a_levels, .chunk_pages = (uint32_t)img.hdr.chunk_pages,
 		.nextents = img.next, .nchunks = img.nchunks, .nranges = maps.n,
-		.pages_data = img.hdr.pages_data, .pages_zero = img.hdr.pages_zero,
-		.console = 0x3f8,
+		.npages = data_pages, .pages_data = img.hdr.pages_data,
+		.pages_zero = img.hdr.pages_zero, .console = 0x3f8,
 	};
 	m->extents_off = sizeof(*m);
 	m->chunks_off = m->extents_off + img.next * sizeof(struct kj_restore_extent);
 	m->ranges_off = m->chunks_off + img.nchunks * sizeof(struct kj_restore_chunk);
+	m->pages_off = m->ranges_off + maps.n * sizeof(struct kj_restore_range);
 	memcpy(manifest + m->extents_off, img.ext, img.next * sizeof(struct kj_img_extent));
-	struct kj_restore_chunk *mc = (void *)(manifest + m->chunks_off);
-	for (uint64_t i = 0; i < img.nchunks; i++)
-		mc[i] = (struct kj_restore_chunk){ plan.chunk_addr[i], img.chunk[i].csize,
-						   img.chunk[i].npages };
 	struct kj_restore_range *mr = (void *)(manifest + m->ranges_off);
 	for (size_t i = 0; i < maps.n; i++)
 		mr[i] = (struct kj_restore_range){ maps.r[i].start, maps.r[i].end };
+	memcpy(manifest + m->pages_off, dp.pa, data_pages * 8);
+	struct kj_restore_chunk *mc = (void *)(manifest + m->chunks_off);
+	struct vprog vp = { .quiet = o->quiet, .last = -25, .t0 = kj_now() };
+	uint64_t next_page = 0;
+	for (uint64_t c = 0; c < img.nchunks; c++) {
+		uint32_t cs = img.chunk[c].csize;
+
+		if (kj_img_pread(fd, cbuf, cs, img.chunk[c].offset, "a chunk", e) ||
+		    kj_img_check_frame(&img, c, cbuf, e)) {
+			kj_prefix(e, "%s: the image is damaged; nothing was changed", o->target);
+			goto out;
+		}
+		mc[c] = (struct kj_restore_chunk){ next_page, cs, img.chunk[c].npages };
+		for (uint64_t off = 0; off < cs; off += PAGE, next_page++)
+			memcpy(dp.va[next_page], cbuf + off, cs - off < PAGE ? cs - off : PAGE);
+		progress(c + 1, img.nchunks, &vp);
+	}
+	if (kj_dpages_pin(&dp, e))
+		goto out;
 
 	if (kj_program_place(&pay, plan.payload_addr, e))
 		goto out;
+	uint64_t at = plan.payload_addr + pay.span;
 	struct kj_restore_params rp = {
 		.magic = KJ_RESTORE_PARAMS_MAGIC, .manifest = plan.manifest_addr,
-		.pgt = plan.payload_addr + pay.span, .pgt_size = pgt,
-		.scratch = plan.payload_addr + pay.span + pgt, .scratch_size = scratch,
-		.stack_top = plan.payload_addr + pay.span + pgt + scratch + STACK_BYTES,
-		.fs_area = plan.payload_addr + pay.span + pgt + scratch + STACK_BYTES,
+		.pgt = at, .pgt_size = pgt,
+		.scratch = at + pgt, .scratch_size = scratch,
+		.cin = at + pgt + scratch, .cin_size = cin,
+		.stack_top = at + pgt + scratch + cin + STACK_BYTES,
+		.fs_area = at + pgt + scratch + cin + STACK_BYTES,
 	};
 	memcpy(pay.image + pay.params_off, &rp, sizeof(rp));
 	seg[nseg++] = (struct kj_segment){ pay.image, pay.span, plan.payload_addr,
-					   kj_align_up(pay_bytes, PAGE) };
+					   plan.payload_size };
 	seg[nseg++] = (struct kj_segment){ manifest, man_bytes, plan.manifest_addr,
-					   kj_align_up(man_bytes, PAGE) };
-	if (!o->quiet)
-		kj_info("reading %llu MiB of compressed image into %d segments",
-			(unsigned long long)((plan.total_bytes - pay_bytes) >> 20), plan.ndata);
-	for (int i = 0; i < plan.ndata; i++) {
-		const struct kj_rplan_seg *s = &plan.data[i];
-
-		data[i] = malloc(s->size ? s->size : 1);
-		if (!data[i]) {
-			kj_fail(e, ENOMEM, "out of memory for %llu MiB of image",
-				(unsigned long long)(s->size >> 20));
-			goto out;
-		}
-		for (uint64_t c = s->first_chunk; c < s->first_chunk + s->nchunks; c++)
-			if (kj_img_pread(fd, data[i] + (plan.chunk_addr[c] - s->addr),
-					 img.chunk[c].csize, img.chunk[c].offset, "a chunk", e))
-				goto out;
-		seg[nseg++] = (struct kj_segment){ data[i], s->size, s->addr,
-						   kj_align_up(s->size, PAGE) };
-	}
+					   plan.manifest_size };
 	if (kj_segments_check(seg, nseg, ram, e))
 		goto out;
 	uint64_t entry = plan.payload_addr + pay.entry_off;
@@ -309,11 +311,12 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 			kj_img_kind_name(img.hdr.kind), img.hdr.release,
 			(unsigned long long)img.hdr.pages_data,
 			(unsigned long long)img.hdr.pages_zero);
-		kj_info("restore code at 0x%llx, manifest at 0x%llx, %d data segments, "
-			"%llu MiB loaded of %llu MiB free for it",
+		kj_info("restore code at 0x%llx, manifest at 0x%llx, %llu MiB of compressed "
+			"image in %llu pages the saved system does not need (%llu MiB such)",
 			(unsigned long long)plan.payload_addr,
-			(unsigned long long)plan.manifest_addr, plan.ndata,
-			(unsigned long long)(plan.total_bytes >> 20),
+			(unsigned long long)plan.manifest_addr,
+			(unsigned long long)(data_pages * PAGE >> 20),
+			(unsigned long long)data_pages,
 			(unsigned long long)(plan.free_bytes >> 20));
 	}
 	if (o->dry_run) {
@@ -323,9 +326,14 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	}
 
 	/* 6. The jump. */
+	double tl = kj_now();
 	if (kj_kexec_load(entry, seg, nseg, 0, e))
 		goto out;
 	loaded = 1;
+	if (!o->quiet)
+		kj_info("loaded in %.1f s", kj_now() - tl);
+	if (kj_dpages_verify(&dp, e))
+		goto out;
 	sync();
 	kj_info("entering the saved system (Linux %s); this kernel ends here",
 		img.hdr.release);
@@ -339,10 +347,9 @@ out:
 
 		kj_kexec_unload(&ue);
 	}
-	for (int i = 0; i < KJ_RPLAN_DATA_SEGS; i++)
-		free(data[i]);
+	kj_dpages_free(&dp);
+	free(cbuf);
 	free(manifest);
-	kj_rplan_free(&plan);
 	kj_program_free(&pay);
 	kj_ranges_free(&maps);
 	kj_memmap_free(&mm);

@@ -255,7 +255,11 @@ static int run(const struct snap_opts *o)
 
 	if (!reuse) {
 		struct kj_load_opts lo = {
-			.kernel = kernel, .reserve = o->reserve, .purpose = purpose,
+			/* B only writes the image: it needs far less than a
+			 * B to work in, and every page of its region costs a
+			 * swap on each jump */
+			.kernel = kernel, .reserve = o->reserve ? o->reserve : 128u << 20,
+			.purpose = purpose,
 			.verbose = o->verbose, .initrd = "(built in)",
 		};
 		if (getrandom(tag, sizeof(tag), 0) != sizeof(tag)) {
@@ -268,11 +272,12 @@ static int run(const struct snap_opts *o)
 			kj_target_close(&t);
 			return kj_report(&e);
 		}
-		char cons[1024] = "";
+		char cons[1024] = "quiet ";	/* B's boot log costs time; its
+						 * own messages still show */
 		if (!o->append) {
 			/* A's console settings, as kjump load does */
 			char *cmd = NULL, *sv = NULL;
-			size_t u = 0;
+			size_t u = strlen(cons);
 
 			if (!kj_read_text("/proc/cmdline", &cmd, NULL, &e)) {
 				for (char *tk = strtok_r(cmd, " \n", &sv); tk; tk = strtok_r(NULL, " \n", &sv))

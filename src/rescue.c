@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -155,19 +157,21 @@ static int run_job(const struct rescue_job *j, struct kj_err *e)
 		return -1;
 	kj_save_print(&r, stderr);
 	if (j->kind == KJ_IMG_HIBERNATION) {
-		/* power off only on an image proven readable */
+		/* Power off only on an image read back from the device (not
+		 * from the page cache) with every checksum right. */
 		struct kj_img img;
 		int fd = open(j->to, O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0)
 			return kj_fail_errno(e, "cannot reopen %s", j->to);
+		ioctl(fd, BLKFLSBUF, 0);
 		if (kj_img_open(&img, fd, 0, e)) {
 			close(fd);
 			return -1;
 		}
 		int bad = !img.complete ? kj_fail(e, EIO, "the image is not complete: %s",
 						  img.problem) :
-			kj_img_verify(&img, NULL, NULL, NULL, e);
+			kj_img_verify_mode(&img, false, NULL, NULL, NULL, e);
 		if (bad) {
 			kj_img_close(&img);
 			close(fd);

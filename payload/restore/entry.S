@@ -23,7 +23,7 @@
 	.code64
 _start:
 	leaq	kj_restore_params(%rip), %rbx
-	movq	48(%rbx), %rsp			/* params.stack_top */
+	movq	64(%rbx), %rsp			/* params.stack_top (restore.h) */
 
 	leaq	gdt(%rip), %rax
 	movq	%rax, gdt_desc+2(%rip)
@@ -48,7 +48,7 @@ _start:
 	orq	$((1 << 9) | (1 << 10)), %rax	/* OSFXSR, OSXMMEXCPT */
 	movq	%rax, %cr4
 	fninit
-	movq	56(%rbx), %rax			/* params.fs_area */
+	movq	72(%rbx), %rax			/* params.fs_area */
 	movq	%rax, %rdx
 	shrq	$32, %rdx
 	movl	$0xc0000100, %ecx		/* MSR_FS_BASE */

@@ -19,12 +19,39 @@ void free(void *p);
 void __stack_chk_fail(void);
 void halt(void) __attribute__((noreturn));
 
+/*
+ * Word copies, not `rep movsb`: as fast on hardware for the sizes zstd
+ * copies, and many times faster under emulators that run string
+ * instructions one byte at a time (the test rig's QEMU TCG).
+ */
 void *memcpy(void *d, const void *s, size_t n)
 {
-	void *ret = d;
+	uint8_t *dp = d;
+	const uint8_t *sp = s;
 
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-	return ret;
+	while (n >= 32) {
+		uint64_t a, b, c, e;
+
+		__builtin_memcpy(&a, sp, 8);
+		__builtin_memcpy(&b, sp + 8, 8);
+		__builtin_memcpy(&c, sp + 16, 8);
+		__builtin_memcpy(&e, sp + 24, 8);
+		__builtin_memcpy(dp, &a, 8);
+		__builtin_memcpy(dp + 8, &b, 8);
+		__builtin_memcpy(dp + 16, &c, 8);
+		__builtin_memcpy(dp + 24, &e, 8);
+		dp += 32, sp += 32, n -= 32;
+	}
+	while (n >= 8) {
+		uint64_t a;
+
+		__builtin_memcpy(&a, sp, 8);
+		__builtin_memcpy(dp, &a, 8);
+		dp += 8, sp += 8, n -= 8;
+	}
+	while (n--)
+		*dp++ = *sp++;
+	return d;
 }
 
 void *memmove(void *d, const void *s, size_t n)

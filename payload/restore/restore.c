@@ -198,6 +198,7 @@ uint64_t restore_main(struct kj_restore_params *p)
 {
 	const struct kj_restore_manifest *m = (const void *)(uintptr_t)p->manifest;
 	const struct kj_restore_chunk *ch;
+	const uint64_t *pages;
 	struct cursor cur;
 	uint64_t placed = 0, zeroed = 0, step;
 	ZSTD_DCtx *d;
@@ -212,6 +213,7 @@ uint64_t restore_main(struct kj_restore_params *p)
 	puts_(" chunks\n");
 	if (own_page_tables(p, m))
 		return 0;
+	puts_("kjump restore: on our own page tables\n");
 	if (ZSTD_estimateDCtxSize() > sizeof(dctx_space)) {
 		fail("zstd needs a larger context");
 		return 0;
@@ -226,16 +228,24 @@ uint64_t restore_main(struct kj_restore_params *p)
 	cur.n = m->nextents;
 	cur.i = cur.off = 0;
 	step = m->nchunks / 4 ? m->nchunks / 4 : 1;
+	pages = (const void *)((const uint8_t *)m + m->pages_off);
 	for (uint64_t c = 0; c < m->nchunks; c++) {
 		uint64_t want = (uint64_t)ch[c].npages * 4096;
+		uint64_t npg = ((uint64_t)ch[c].csize + 4095) / 4096;
+		uint8_t *cin = (uint8_t *)(uintptr_t)p->cin;
 		size_t got;
 
-		if (want > p->scratch_size) {
-			fail("a chunk is larger than the scratch buffer");
+		if (want > p->scratch_size || ch[c].csize > p->cin_size ||
+		    ch[c].first_page + npg > m->npages) {
+			fail("a chunk is larger than its buffers or its page list");
 			return 0;
 		}
+		/* gather the frame from the pages kjump left it in */
+		for (uint64_t i = 0; i < npg; i++)
+			copy_page((uint64_t)(uintptr_t)(cin + i * 4096),
+				  (const void *)(uintptr_t)pages[ch[c].first_page + i]);
 		got = ZSTD_decompressDCtx(d, (void *)(uintptr_t)p->scratch, p->scratch_size,
-					  (const void *)(uintptr_t)ch[c].addr, ch[c].csize);
+					  cin, ch[c].csize);
 		if (ZSTD_isError(got) || got != want) {
 			puts_("kjump restore: chunk ");
 			putdec(c);

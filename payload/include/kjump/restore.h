@@ -9,6 +9,12 @@
  * its page tables, scratch and stack, the manifest, the compressed chunks)
  * lies in pages the saved system A does not need back, so restoring A's
  * pages never overwrites anything still to be used.
+ *
+ * The compressed chunks are not kexec segments: they stay in the pages of
+ * `kjump resume`'s own memory where C read them, pages kjump chose (and
+ * pinned) because A does not need them. The kernel's kexec leaves them
+ * alone, and the manifest lists them page by page, so neither the 16
+ * segments nor the half-of-RAM limit of kexec_load bound an image.
  */
 #ifndef KJUMP_RESTORE_H
 #define KJUMP_RESTORE_H
@@ -23,6 +29,7 @@ struct kj_restore_params {
 	uint64_t manifest;		/* struct kj_restore_manifest */
 	uint64_t pgt, pgt_size;		/* room for the payload's page tables */
 	uint64_t scratch, scratch_size;	/* one decompressed chunk */
+	uint64_t cin, cin_size;		/* one compressed chunk, gathered */
 	uint64_t stack_top;
 	uint64_t fs_area;		/* 64 zero bytes: %fs base (see entry.S) */
 	uint64_t progress;		/* written by the payload: chunks done */
@@ -37,8 +44,9 @@ struct kj_restore_extent {
 };
 
 struct kj_restore_chunk {
-	uint64_t addr;			/* its zstd frame, in memory */
-	uint32_t csize;
+	uint64_t first_page;		/* index in the page list */
+	uint32_t csize;			/* its zstd frame: csize bytes from the
+					 * start of its first listed page on */
 	uint32_t npages;		/* stream pages it holds */
 };
 
@@ -54,6 +62,7 @@ struct kj_restore_manifest {
 	uint64_t nextents, extents_off;	/* offsets from the manifest's start */
 	uint64_t nchunks, chunks_off;
 	uint64_t nranges, ranges_off;
+	uint64_t npages, pages_off;	/* uint64_t[]: where compressed bytes are */
 	uint64_t pages_data, pages_zero;
 	uint64_t console;		/* COM port for progress, 0: none */
 };

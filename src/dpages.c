@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Pages of kjump's own memory that hold the compressed image for the
+ * restore payload (see lib/rplan.h): allocated in blocks, locked, kept
+ * only where the physical page is one the saved system does not need,
+ * pinned with pipe references so they cannot move, and checked once more
+ * right before the jump.
+ */
+#include "dpages.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "../lib/memmap.h"
+
+#define PAGE 4096ULL
+#define BLOCK (32ULL << 20)
+#define PIPE_BYTES (64 << 20)
+#define MiB (1ULL << 20)
+
+static int read_pagemap(int pm, const void *va, size_t npages, uint64_t *pa,
+			struct kj_err *e)
+{
+	uint64_t vpn = (uint64_t)(uintptr_t)va / PAGE;
+	size_t len = npages * 8;
+
+	if (pread(pm, pa, len, (off_t)(vpn * 8)) != (ssize_t)len)
+		return kj_fail_errno(e, "cannot read /proc/self/pagemap");
+	for (size_t i = 0; i < npages; i++) {
+		uint64_t pfn = pa[i] & ((1ULL << 55) - 1);
+
+		if (!(pa[i] >> 63) || !pfn)
+			return kj_fail(e, EFAULT, "a locked page is not in memory, or "
+				       "/proc/self/pagemap hides frame numbers");
+		pa[i] = pfn * PAGE;
+	}
+	return 0;
+}
+
+static uint64_t mem_available(void)
+{
+	char *t = NULL;
+	struct kj_err e;
+	unsigned long long kb = 0;
+
+	if (kj_read_text("/proc/meminfo", &t, NULL, &e) == 0) {
+		const char *p = strstr(t, "MemAvailable:");
+
+		if (p)
+			sscanf(p, "MemAvailable: %llu", &kb);
+		free(t);
+	}
+	return kb * 1024;
+}
+
+int kj_dpages_alloc(struct kj_dpages *d, const struct kj_img *img,
+		    const struct kj_rplan *plan, size_t need, struct kj_err *e)
+{
+	uint64_t avail = mem_available(), used = 0, *pa = NULL;
+	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	memset(d, 0, sizeof(*d));
+	if (pm < 0)
+		return kj_fail_errno(e, "cannot open /proc/self/pagemap");
+	d->pa = calloc(need ? need : 1, sizeof(*d->pa));
+	d->va = calloc(need ? need : 1, sizeof(*d->va));
+	pa = malloc(BLOCK / PAGE * sizeof(*pa));
+	if (!d->pa || !d->va || !pa) {
+		kj_fail(e, ENOMEM, "out of memory");
+		goto fail;
+	}
+	while (d->n < need) {
+		void **nb = realloc(d->blocks, (d->nblocks + 1) * sizeof(*nb));
+		uint8_t *b;
+
+		/* keep 64 MiB for the rest of this system, rather than meet
+		 * the OOM killer halfway */
+		if (used + BLOCK + 64 * MiB > avail) {
+			kj_fail(e, ENOMEM, "this system has %llu MiB of memory available; "
+				"holding %llu MiB of compressed image in pages the saved "
+				"system does not need takes more (boot with more memory, or "
+				"fewer services)", (unsigned long long)(avail / MiB),
+				(unsigned long long)(need * PAGE / MiB));
+			goto fail;
+		}
+		if (!nb) {
+			kj_fail(e, ENOMEM, "out of memory");
+			goto fail;
+		}
+		d->blocks = nb;
+		b = mmap(NULL, BLOCK, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (b == MAP_FAILED) {
+			kj_fail_errno(e, "cannot allocate memory for the image");
+			goto fail;
+		}
+		d->blocks[d->nblocks++] = b;
+		used += BLOCK;
+		if (mlock(b, BLOCK)) {
+			kj_fail_errno(e, "cannot lock memory for the image");
+			goto fail;
+		}
+		if (read_pagemap(pm, b, BLOCK / PAGE, pa, e))
+			goto fail;
+		for (size_t i = 0; i < BLOCK / PAGE && d->n < need; i++)
+			if (kj_rplan_usable(img, plan, pa[i])) {
+				d->pa[d->n] = pa[i];
+				d->va[d->n] = b + i * PAGE;
+				d->n++;
+			}
+	}
+	close(pm);
+	free(pa);
+	return 0;
+fail:
+	close(pm);
+	free(pa);
+	kj_dpages_free(d);
+	return -1;
+}
+
+int kj_dpages_pin(struct kj_dpages *d, struct kj_err *e)
+{
+	size_t per = PIPE_BYTES / PAGE, npipes = (d->n + per - 1) / per;
+
+	d->pipes = calloc(npipes ? npipes * 2 : 1, sizeof(int));
+	if (!d->pipes)
+		return kj_fail(e, ENOMEM, "out of memory");
+	for (size_t p = 0; p < npipes; p++) {
+		int fds[2];
+
+		if (pipe2(fds, O_CLOEXEC | O_NONBLOCK))
+			return kj_fail_errno(e, "cannot pin the image's pages");
+		d->pipes[d->npipes++] = fds[0];
+		d->pipes[d->npipes++] = fds[1];
+		if (fcntl(fds[1], F_SETPIPE_SZ, PIPE_BYTES) < PIPE_BYTES)
+			return kj_fail_errno(e, "cannot size a pipe to pin the image's pages");
+		for (size_t i = p * per; i < d->n && i < (p + 1) * per; i++) {
+			struct iovec iov = { d->va[i], PAGE };
+
+			if (vmsplice(fds[1], &iov, 1, 0) != (ssize_t)PAGE)
+				return kj_fail_errno(e, "cannot pin the image's pages");
+		}
+	}
+	return 0;
+}
+
+int kj_dpages_verify(const struct kj_dpages *d, struct kj_err *e)
+{
+	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (pm < 0)
+		return kj_fail_errno(e, "cannot open /proc/self/pagemap");
+	for (size_t i = 0; i < d->n; i++) {
+		uint64_t pa;
+
+		if (read_pagemap(pm, d->va[i], 1, &pa, e)) {
+			close(pm);
+			return -1;
+		}
+		if (pa != d->pa[i]) {
+			close(pm);
+			return kj_fail(e, EAGAIN, "a page holding the image moved (0x%llx to "
+				       "0x%llx); nothing was changed, try again",
+				       (unsigned long long)d->pa[i], (unsigned long long)pa);
+		}
+	}
+	close(pm);
+	return 0;
+}
+
+void kj_dpages_free(struct kj_dpages *d)
+{
+	for (size_t i = 0; i < d->npipes; i++)
+		close(d->pipes[i]);
+	for (size_t i = 0; i < d->nblocks; i++)
+		munmap(d->blocks[i], BLOCK);
+	free(d->pipes);
+	free(d->blocks);
+	free(d->pa);
+	free(d->va);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KJUMP_DPAGES_H
+#define KJUMP_DPAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/rplan.h"
+
+struct kj_dpages {
+	void **blocks;
+	size_t nblocks;
+	uint64_t *pa;		/* usable pages, in order: physical ... */
+	uint8_t **va;		/* ... and where kjump sees them */
+	size_t n;
+	int *pipes;
+	size_t npipes;
+};
+
+/* `need` pages of our memory, each one the saved system does not need. */
+int kj_dpages_alloc(struct kj_dpages *d, const struct kj_img *img,
+		    const struct kj_rplan *plan, size_t need, struct kj_err *e);
+/* Pin them (a pipe reference each), so migration cannot move them. */
+int kj_dpages_pin(struct kj_dpages *d, struct kj_err *e);
+/* Fail if any moved since kj_dpages_alloc. */
+int kj_dpages_verify(const struct kj_dpages *d, struct kj_err *e);
+void kj_dpages_free(struct kj_dpages *d);
+
+#endif
