@@ -243,6 +243,8 @@ static int run(const struct snap_opts *o)
 		return kj_report(&e);
 	uint64_t need = kj_img_worst_case_size(kj_ranges_total(&mm.ram, -1) / 4096);
 	kj_memmap_free(&mm);
+	double t_start = kj_now();
+#define STEP(what) do { if (o->verbose) kj_info("%6.2f s: %s", kj_now() - t_start, what); } while (0)
 	if (kj_target_open(&t, o->to, KJ_TARGET_WRITE | (o->force ? KJ_TARGET_FORCE : 0),
 			   need, &e))
 		return kj_report(&e);
@@ -268,6 +270,7 @@ static int run(const struct snap_opts *o)
 			return kj_report(&e);
 		}
 		hex(tag, 16, tag_hex);
+		STEP("target checked");
 		if (build_initramfs(o->initrd, &c, &e)) {
 			kj_target_close(&t);
 			return kj_report(&e);
@@ -295,6 +298,7 @@ static int run(const struct snap_opts *o)
 		lo.append = append;
 		lo.initrd_buf = c.p;
 		lo.initrd_buf_len = c.len;
+		STEP("B's initramfs built");
 		if (kj_load_b(&lo, &st, &e)) {
 			kj_cpio_free(&c);
 			kj_target_close(&t);
@@ -310,12 +314,14 @@ static int run(const struct snap_opts *o)
 	}
 
 	/* From here the old image on the target is gone: B will write anew. */
+	STEP("B loaded");
 	if (kj_save_write_tag(t.fd, tag, kind, &e)) {
 		kj_target_close(&t);
 		return kj_report(&e);
 	}
 	kj_target_close(&t);
 	time_t t0 = time(NULL);
+	STEP("target tagged");
 	kj_info("%s: switching to B (%s), which writes the image to %s", purpose,
 		reuse ? "already booted" : "boots first", o->to);
 	if (kj_switch_to_b(&st, &frozen, &e))
