@@ -21,7 +21,9 @@ vm_kernel_stock() { "$KJ_TOP/tests/vm/stock-kernel"; }
 vm_initramfs() {
 	local out=$1 script=$2 root
 	shift 2
-	root=$(mktemp -d "${out%/*}/root.XXXXXX")
+	case $out in /*) ;; *) out=$PWD/$out ;; esac
+	root=$(mktemp -d "${out%/*}/root.XXXXXX") && [ -d "$root" ] ||
+		{ echo "vm_initramfs: cannot make a staging directory next to $out" >&2; return 1; }
 	chmod 755 "$root"
 	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,root,boot}
 	cp /bin/busybox "$root/bin/busybox"

@@ -43,6 +43,24 @@ KJUMP_KCONFIG=/tmp/kcfg kjump call nosuchbuiltin > /tmp/out 2>&1; rc=$?
 
 # Nothing was loaded, and the system kept running.
 [ "$(cat /sys/kernel/kexec_loaded)" = 0 ] || fail "a refused call left an image loaded"
+# 6. Kernel lockdown, then kexec_load_disabled: both stay set until the
+#    next boot, so they come last.
+mkdir -p /sys/kernel/security
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+if [ -w /sys/kernel/security/lockdown ]; then
+	echo integrity > /sys/kernel/security/lockdown || fail "cannot enable lockdown"
+	kjump call hello > /tmp/out 2>&1; rc=$?
+	cat /tmp/out
+	[ $rc = 1 ] && grep -q 'locked down (integrity' /tmp/out || fail "lockdown not refused clearly (exit $rc)"
+	note "refused under lockdown"
+else
+	fail "this kernel offers no lockdown to test"
+fi
+echo 1 > /proc/sys/kernel/kexec_load_disabled || fail "cannot set kexec_load_disabled"
+kjump call hello > /tmp/out 2>&1; rc=$?
+cat /tmp/out
+[ $rc = 1 ] && grep -q 'kexec_load is disabled' /tmp/out || fail "kexec_load_disabled not refused clearly (exit $rc)"
+
 c1=$(cat /tmp/counter); usleep 300000; c2=$(cat /tmp/counter)
 [ "$c2" -gt "$c1" ] || fail "the counter stopped"
 note "refusals checked on $rel; counter $c1 -> $c2"
