@@ -29,7 +29,7 @@
 
 /* The console arguments of A's command line (console=, earlycon,
  * loglevel=, quiet): B talks where and as much as A does. */
-static void a_consoles(char *out, size_t n)
+void kj_a_consoles(char *out, size_t n)
 {
 	char *cmd = NULL, *save = NULL;
 	struct kj_err e;
@@ -144,7 +144,7 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 	if (o->append)
 		snprintf(base, sizeof(base), "%s", o->append);
 	else
-		a_consoles(base, sizeof(base));
+		kj_a_consoles(base, sizeof(base));
 	int cl_len = snprintf(cmdline, sizeof(cmdline), "%s%selfcorehdr=0x%llx kjump.b=1 "
 			      ENTRY_KEY "0000000000000000", base, base[0] ? " " : "",
 			      (unsigned long long)(plan.blob_addr + core_off));

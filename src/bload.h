@@ -20,6 +20,8 @@ struct kj_load_opts {
 
 /* Plan, check and load B with preserved context; record it in *st. */
 int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *e);
+/* The console arguments of A's command line, for B's. */
+void kj_a_consoles(char *out, size_t n);
 /* Jump to the loaded B; *seconds = how long A was stopped. */
 int kj_switch_to_b(struct kj_state *st, double *seconds, struct kj_err *e);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cli.h"
+#include "../lib/image.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -120,5 +121,55 @@ int kj_read_file(const char *path, size_t max, uint8_t **data, size_t *len,
 	close(fd);
 	*data = buf;
 	*len = got;
+	return 0;
+}
+
+int kj_opt_threads(const char *arg, unsigned *out)
+{
+	struct kj_err e;
+	uint64_t v;
+
+	if (kj_parse_u64(arg, &v, &e) || !v || v > 256) {
+		kj_usage_error("--threads wants 1 to 256, not '%s'", arg);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+int kj_opt_level(const char *arg, int *out)
+{
+	char *end;
+	long l = strtol(arg, &end, 10);
+
+	if (end == arg || *end || l < -100 || l > 19) {
+		kj_usage_error("--level wants -100 to 19, not '%s'", arg);
+		return -1;
+	}
+	*out = (int)l;
+	return 0;
+}
+
+int kj_opt_size(const char *opt, const char *arg, uint64_t *out)
+{
+	struct kj_err e = { 0 };
+
+	if (kj_parse_u64(arg, out, &e) || !*out) {
+		kj_usage_error("%s: %s", opt, e.msg[0] ? e.msg : "must not be zero");
+		return -1;
+	}
+	return 0;
+}
+
+int kj_open_image(const char *path, struct kj_img *img, int *fd, struct kj_err *e)
+{
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return kj_fail_errno(e, "cannot open %s", path);
+	if (kj_img_open(img, *fd, 0, e)) {
+		close(*fd);
+		*fd = -1;
+		return kj_prefix(e, "%s", path);
+	}
 	return 0;
 }

@@ -48,6 +48,15 @@ int kj_blob_find(const char *name, const uint8_t **data, size_t *len);
 /* The names of the `kjump call` examples, NULL-terminated. */
 extern const char *const kj_call_examples[];
 
+/* Option values, with the usage error printed on failure (returns -1). */
+int kj_opt_threads(const char *arg, unsigned *out);	/* 1 to 256 */
+int kj_opt_level(const char *arg, int *out);		/* zstd: -100 to 19 */
+int kj_opt_size(const char *opt, const char *arg, uint64_t *out); /* > 0 */
+
+struct kj_img;
+/* Open TARGET read-only and its image header and index (kj_img_open). */
+int kj_open_image(const char *path, struct kj_img *img, int *fd, struct kj_err *e);
+
 /* Read a whole file (up to max bytes) into malloc'd memory. */
 int kj_read_file(const char *path, size_t max, uint8_t **data, size_t *len,
 		 struct kj_err *e);

@@ -190,15 +190,8 @@ int cmd_export(int argc, char **argv)
 		return kj_usage_error("which format? (--elf is the one there is)");
 	if (argc - optind != 1 || !out)
 		return kj_usage_error("want TARGET and -o CORE");
-	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		kj_fail_errno(&e, "cannot open %s", argv[optind]);
+	if (kj_open_image(argv[optind], &img, &fd, &e))
 		return kj_report(&e);
-	}
-	if (kj_img_open(&img, fd, 0, &e)) {
-		close(fd);
-		return kj_report(&e);
-	}
 	if (!img.complete) {
 		kj_fail(&e, EIO, "%s: %s", argv[optind], img.problem);
 	} else if (export(&img, out, &e) == 0) {

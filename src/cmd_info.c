@@ -131,15 +131,8 @@ int cmd_info(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return kj_usage_error("which target?");
-	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		kj_fail_errno(&e, "cannot open %s", argv[optind]);
+	if (kj_open_image(argv[optind], &img, &fd, &e))
 		return kj_report(&e);
-	}
-	if (kj_img_open(&img, fd, 0, &e)) {
-		close(fd);
-		return kj_report(&e);
-	}
 	print_info(&img, json);
 	int rc = img.complete ? KJ_EXIT_OK : KJ_EXIT_FAIL;
 	kj_img_close(&img);
@@ -196,15 +189,8 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return kj_usage_error("which target?");
-	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		kj_fail_errno(&e, "cannot open %s", argv[optind]);
+	if (kj_open_image(argv[optind], &img, &fd, &e))
 		return kj_report(&e);
-	}
-	if (kj_img_open(&img, fd, 0, &e)) {
-		close(fd);
-		return kj_report(&e);
-	}
 	if (!img.complete) {
 		kj_fail(&e, EIO, "%s: %s", argv[optind], img.problem);
 		kj_img_close(&img);

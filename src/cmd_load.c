@@ -62,12 +62,12 @@ int cmd_load(int argc, char **argv)
 		case 'i': o.initrd = optarg; break;
 		case 'a': o.append = optarg; break;
 		case 'r':
-			if (kj_parse_u64(optarg, &o.reserve, &e) || !o.reserve)
-				return kj_usage_error("--reserve: %s", e.msg[0] ? e.msg : "zero");
+			if (kj_opt_size("--reserve", optarg, &o.reserve))
+				return KJ_EXIT_USAGE;
 			break;
 		case 'R':
-			if (kj_parse_u64(optarg, &o.region_addr, &e) || !o.region_addr)
-				return kj_usage_error("--region: %s", e.msg[0] ? e.msg : "zero");
+			if (kj_opt_size("--region", optarg, &o.region_addr))
+				return KJ_EXIT_USAGE;
 			break;
 		case 'f': force = true; break;
 		case 'v': o.verbose = true; break;

@@ -45,26 +45,19 @@ int cmd_save(int argc, char **argv)
 	struct kj_save_opts o = { .kind = KJ_IMG_SNAPSHOT, .new_file = true };
 	struct kj_save_report r;
 	struct kj_err e = { 0 };
-	uint64_t v;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "o:j:l:qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': o.target = optarg; break;
 		case 'j':
-			if (kj_parse_u64(optarg, &v, &e) || !v || v > 256)
-				return kj_usage_error("--threads wants 1 to 256");
-			o.threads = (unsigned)v;
+			if (kj_opt_threads(optarg, &o.threads))
+				return KJ_EXIT_USAGE;
 			break;
-		case 'l': {
-			char *end;
-			long l = strtol(optarg, &end, 10);
-
-			if (*end || l < -100 || l > 19)
-				return kj_usage_error("--level wants -100 to 19");
-			o.level = (int)l;
+		case 'l':
+			if (kj_opt_level(optarg, &o.level))
+				return KJ_EXIT_USAGE;
 			break;
-		}
 		case 'H': o.kind = KJ_IMG_HIBERNATION; break;
 		case 'q': o.quiet = true; break;
 		case 'h': help(); return KJ_EXIT_OK;

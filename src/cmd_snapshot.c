@@ -275,22 +275,12 @@ static int run(const struct snap_opts *o)
 			kj_target_close(&t);
 			return kj_report(&e);
 		}
-		char cons[1024] = "quiet ";	/* B's boot log costs time; its
-						 * own messages still show */
-		if (!o->append) {
-			/* A's console settings, as kjump load does */
-			char *cmd = NULL, *sv = NULL;
-			size_t u = strlen(cons);
-
-			if (!kj_read_text("/proc/cmdline", &cmd, NULL, &e)) {
-				for (char *tk = strtok_r(cmd, " \n", &sv); tk; tk = strtok_r(NULL, " \n", &sv))
-					if (!strncmp(tk, "console=", 8) || !strncmp(tk, "loglevel=", 9) ||
-					    !strcmp(tk, "quiet"))
-						u += (size_t)snprintf(cons + u, sizeof(cons) - u > 1 ?
-							sizeof(cons) - u : 1, "%s ", tk);
-				free(cmd);
-			}
-		}
+		/* A's console settings, as kjump load uses; quiet first: B's
+		 * boot log costs time, its own messages still show */
+		char cons[1024] = "quiet ";
+		if (!o->append)
+			kj_a_consoles(cons + 6, sizeof(cons) - 6);
+		strncat(cons, " ", sizeof(cons) - strlen(cons) - 1);
 		snprintf(append, sizeof(append), "%s%srdinit=/init kjump.to=%s kjump.tag=%s "
 			 "kjump.kind=%s kjump.threads=%u kjump.level=%d",
 			 o->append ? o->append : cons, o->append ? " " : "", o->to, tag_hex,
@@ -406,8 +396,6 @@ static int parse(int argc, char **argv, bool hib)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct snap_opts o = { .hibernate = hib };
-	struct kj_err e = { 0 };
-	uint64_t v;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "t:k:i:a:r:j:l:fvh", lo, NULL)) != -1) {
@@ -417,23 +405,17 @@ static int parse(int argc, char **argv, bool hib)
 		case 'i': o.initrd = optarg; break;
 		case 'a': o.append = optarg; break;
 		case 'r':
-			if (kj_parse_u64(optarg, &o.reserve, &e) || !o.reserve)
-				return kj_usage_error("--reserve: %s", e.msg[0] ? e.msg : "zero");
+			if (kj_opt_size("--reserve", optarg, &o.reserve))
+				return KJ_EXIT_USAGE;
 			break;
 		case 'j':
-			if (kj_parse_u64(optarg, &v, &e) || !v || v > 256)
-				return kj_usage_error("--threads wants 1 to 256");
-			o.threads = (unsigned)v;
+			if (kj_opt_threads(optarg, &o.threads))
+				return KJ_EXIT_USAGE;
 			break;
-		case 'l': {
-			char *end;
-			long l = strtol(optarg, &end, 10);
-
-			if (*end || l < -100 || l > 19)
-				return kj_usage_error("--level wants -100 to 19");
-			o.level = (int)l;
+		case 'l':
+			if (kj_opt_level(optarg, &o.level))
+				return KJ_EXIT_USAGE;
 			break;
-		}
 		case 'f': o.force = true; break;
 		case 'v': o.verbose = true; break;
 		case 'h': help(hib); return KJ_EXIT_OK;

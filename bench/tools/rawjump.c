@@ -36,13 +36,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (unsigned long i = 0; i < n; i++) {
-		clock_gettime(CLOCK_MONOTONIC, &a);
+		clock_gettime(CLOCK_BOOTTIME, &a);
 		if (syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
 			    LINUX_REBOOT_CMD_KEXEC, NULL)) {
 			perror("rawjump: reboot");
 			return 1;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &b);
+		clock_gettime(CLOCK_BOOTTIME, &b);
 		printf("raw %.3f ms\n", (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6);
 	}
 	syscall(SYS_kexec_load, 0UL, 0UL, NULL, 62UL << 16);
