@@ -52,7 +52,7 @@ int kj_segments_check(const struct kj_segment *seg, int n, uint64_t ram_bytes,
 	if (total > limit)
 		return kj_fail(e, E2BIG, "the segments need %llu MiB; the kernel loads "
 			       "at most half of RAM (%llu MiB of %llu MiB)",
-			       (unsigned long long)(total * PAGE >> 20),
+			       (unsigned long long)((total * PAGE + (1 << 20) - 1) >> 20),
 			       (unsigned long long)(limit * PAGE >> 20),
 			       (unsigned long long)(ram_bytes >> 20));
 	return 0;

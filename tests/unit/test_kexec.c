@@ -144,14 +144,14 @@ static void test_half_of_ram(void **state)
 
 	/* exactly half of 2 GiB: allowed */
 	passes(seg, 2, RAM);
-	/* one page more is not */
+	/* one page more is not, and the message rounds that page up */
 	seg[1].memsz += 0x1000;
-	refused(seg, 2, RAM, E2BIG, "half of RAM", "1024 MiB of 2048 MiB");
+	refused(seg, 2, RAM, E2BIG, "need 1025 MiB", "1024 MiB of 2048 MiB");
 	seg[1].memsz = 1 * GiB;
 	refused(seg, 2, RAM, E2BIG, "need 1536 MiB", "half of RAM");
 	/* a smaller machine */
 	seg[1].memsz = 0x1000;
-	refused(seg, 2, 512 * MiB, E2BIG, "need 512 MiB", "256 MiB of 512 MiB");
+	refused(seg, 2, 512 * MiB, E2BIG, "need 513 MiB", "256 MiB of 512 MiB");
 	/* no RAM known at all */
 	refused(seg, 1, 0, E2BIG, "0 MiB of 0 MiB", NULL);
 }
