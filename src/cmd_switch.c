@@ -91,6 +91,13 @@ int cmd_switch(int argc, char **argv)
 			"load'; kjump will not jump into it");
 		return kj_report(&e);
 	}
+	if (strcmp(st.purpose, "switch")) {
+		/* that B would write an image to its target, not wait for us */
+		kj_fail(&e, EPERM, "the loaded B is the image writer of 'kjump %s' "
+			"(to %s); run 'kjump %s' again, or 'kjump unload' first",
+			st.purpose, st.target, st.purpose);
+		return kj_report(&e);
+	}
 	kj_info("switching to B (%s)", st.switches ? "resume" : "first boot");
 	if (kj_switch_to_b(&st, &secs, &e))
 		return kj_report(&e);

@@ -23,6 +23,7 @@ refused "no such target" "No such file" snap /dev/nosuchdisk
 # A good image, then damage.
 kjump snapshot --kernel /b/bzImage --to /dev/vdb > /tmp/out 2>&1 || fail "good snapshot: $(cat /tmp/out)"
 kjump verify --quiet /dev/vdb || fail "the good image does not verify"
+refused "switch into the snapshot writer" "image writer of 'kjump snapshot'" kjump switch
 size=$(kjump info --json /dev/vdb | sed -n 's/.*"image_bytes": \([0-9]*\).*/\1/p')
 # truncated copy: the first half of the image only
 dd if=/dev/vdb of=/tmp/trunc.img bs=1M count=$((size / 2097152)) 2>/dev/null
