@@ -70,14 +70,14 @@ $(B)/payload/examples/%.o: payload/examples/%.c payload/rt/rt.h payload/include/
 # The restore payload links libzstd's decompressor (Debian's static
 # libzstd.a); it enables SSE and sets %fs itself (see its entry.S).
 R_OBJ := $(B)/payload/restore/entry.o $(B)/payload/restore/restore.o $(B)/payload/restore/libc.o \
-	$(B)/payload/lib/pcimsi.o
-J_OBJ := $(B)/payload/jumpback/entry.o $(B)/payload/lib/pcimsi.o
+	$(B)/payload/lib/handover.o
+J_OBJ := $(B)/payload/jumpback/entry.o $(B)/payload/lib/handover.o
 $(B)/payload/jumpback.elf: $(J_OBJ) payload/rt/link.ld
 	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(J_OBJ)
 $(B)/payload/jumpback/%.o: payload/jumpback/%.S
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
-$(B)/payload/lib/%.o: payload/lib/%.c payload/lib/pcimsi.h
+$(B)/payload/lib/%.o: payload/lib/%.c payload/lib/handover.h
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 $(B)/payload/restore.elf: $(R_OBJ) payload/rt/link.ld

@@ -10,30 +10,41 @@
 
 #define PAGE 4096ULL
 
+int kj_setup_pages(const struct kj_memmap *mm, uint64_t *start, uint64_t *end)
+{
+	char *cmd = NULL;
+	const char *k;
+	unsigned long long core;
+	struct kj_err e;
+	int ret = -1;
+
+	if (kj_read_text("/proc/cmdline", &cmd, NULL, &e))
+		return -1;
+	k = strstr(cmd, "elfcorehdr=");
+	if (k && sscanf(k + 11, "%llx", &core) == 1)
+		for (size_t i = 0; i < mm->firmware.n; i++)
+			if (mm->firmware.r[i].type == KJ_MEM_RESERVED &&
+			    mm->firmware.r[i].start <= core && core < mm->firmware.r[i].end) {
+				*start = mm->firmware.r[i].start;
+				*end = mm->firmware.r[i].end;
+				ret = 0;
+			}
+	free(cmd);
+	return ret;
+}
+
 int kj_bmem_read(struct kj_ranges *out, struct kj_err *e)
 {
 	struct kj_memmap mm;
-	char *cmd;
-	const char *k;
-	unsigned long long core = 0;
+	uint64_t s, t;
 
-	if (kj_read_text("/proc/cmdline", &cmd, NULL, e))
-		return -1;
-	k = strstr(cmd, "elfcorehdr=");
-	if (k)
-		sscanf(k + 11, "%llx", &core);
-	free(cmd);
 	if (kj_memmap_read(&mm, e))
 		return -1;
 	memset(out, 0, sizeof(*out));
 	if (kj_ranges_copy(out, &mm.ram, -1, e))
 		goto fail;
-	for (size_t i = 0; i < mm.firmware.n; i++)
-		if (mm.firmware.r[i].type == KJ_MEM_RESERVED && core &&
-		    mm.firmware.r[i].start <= core && core < mm.firmware.r[i].end &&
-		    kj_ranges_add(out, mm.firmware.r[i].start, mm.firmware.r[i].end,
-				  KJ_MEM_RAM, e))
-			goto fail;
+	if (kj_setup_pages(&mm, &s, &t) == 0 && kj_ranges_add(out, s, t, KJ_MEM_RAM, e))
+		goto fail;
 	/* page-align inward, as the kexec segments were */
 	for (size_t i = 0; i < out->n; i++) {
 		out->r[i].start = kj_align_up(out->r[i].start, PAGE);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "kimage.h"
+#include "memmap.h"
 #include "vmcore.h"
 
 struct kj_amem {
@@ -34,6 +35,11 @@ int kj_amem_read(struct kj_amem *m, uint64_t pa, void *buf, size_t len,
 /* Physical address in the vmcore where A's page `pa` is (pa itself, or its
  * backup), 0 when A has no content there. */
 uint64_t kj_amem_where(const struct kj_amem *m, uint64_t pa);
+
+/* kjump's setup pages in B (purgatory, zero page, command line,
+ * elfcorehdr): the reserved range of B's memory map holding elfcorehdr=.
+ * 0 and *start set, or -1 when this kernel has none. */
+int kj_setup_pages(const struct kj_memmap *mm, uint64_t *start, uint64_t *end);
 
 /* B's memory from B's own /proc/iomem: System RAM plus the reserved range
  * holding elfcorehdr= (kjump's setup pages, also swapped). */

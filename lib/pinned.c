@@ -10,26 +10,39 @@
 
 #define PAGE 4096u
 
+int kj_pagemap_read(int fd, const void *va, size_t npages, uint64_t *pa,
+		    struct kj_err *e)
+{
+	uint64_t vpn = (uint64_t)(uintptr_t)va / PAGE;
+	size_t len = npages * 8;
+
+	if (pread(fd, pa, len, (off_t)(vpn * 8)) != (ssize_t)len)
+		return kj_fail_errno(e, "cannot read /proc/self/pagemap");
+	for (size_t i = 0; i < npages; i++) {
+		uint64_t pfn = pa[i] & ((1ULL << 55) - 1);
+
+		if (!(pa[i] >> 63))
+			return kj_fail(e, EFAULT, "page at %p is not in memory",
+				       (const char *)va + i * PAGE);
+		if (!pfn)
+			return kj_fail(e, EPERM, "/proc/self/pagemap hides physical "
+				       "frame numbers from this user; run as root");
+		pa[i] = pfn * PAGE;
+	}
+	return 0;
+}
+
 int kj_virt_to_phys(const void *va, uint64_t *pa, struct kj_err *e)
 {
-	uint64_t entry, vpn = (uint64_t)(uintptr_t)va / PAGE;
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), r;
 
 	if (fd < 0)
 		return kj_fail_errno(e, "cannot open /proc/self/pagemap");
-	if (pread(fd, &entry, 8, (off_t)(vpn * 8)) != 8) {
-		close(fd);
-		return kj_fail_errno(e, "cannot read /proc/self/pagemap");
-	}
+	r = kj_pagemap_read(fd, va, 1, pa, e);
 	close(fd);
-	if (!(entry >> 63))
-		return kj_fail(e, EFAULT, "page at %p is not in memory", va);
-	entry &= (1ULL << 55) - 1;
-	if (!entry)
-		return kj_fail(e, EPERM, "/proc/self/pagemap hides physical frame "
-			       "numbers from this user; run as root");
-	*pa = entry * PAGE + (uint64_t)(uintptr_t)va % PAGE;
-	return 0;
+	if (r == 0)
+		*pa += (uint64_t)(uintptr_t)va % PAGE;
+	return r;
 }
 
 int kj_pinned_alloc(struct kj_pinned *pp, size_t npages, struct kj_err *e)

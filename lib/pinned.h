@@ -27,6 +27,11 @@ struct kj_pinned {
 	int pipefd[2];
 };
 
+/* Physical addresses of npages pages from va (page aligned), through an
+ * open /proc/self/pagemap: fails if one is not in memory or frame numbers
+ * are hidden (not root). */
+int kj_pagemap_read(int pagemap_fd, const void *va, size_t npages, uint64_t *pa,
+		    struct kj_err *e);
 int kj_virt_to_phys(const void *va, uint64_t *pa, struct kj_err *e);
 int kj_pinned_alloc(struct kj_pinned *pp, size_t npages, struct kj_err *e);
 /* Fails if any page's physical address changed since kj_pinned_alloc. */

@@ -241,3 +241,18 @@ int kj_program_place(struct kj_program *p, uint64_t base, struct kj_err *e)
 	p->placed_at = base;
 	return 0;
 }
+
+int kj_program_find_block(const struct kj_program *p, uint64_t magic, size_t size,
+			  const char *what, uint64_t *off, struct kj_err *e)
+{
+	for (uint64_t o = 0; o + size <= p->span; o += 8) {
+		uint64_t m;
+
+		memcpy(&m, p->image + o, 8);
+		if (m == magic) {
+			*off = o;
+			return 0;
+		}
+	}
+	return kj_fail(e, EINVAL, "internal: %s has no parameter block", what);
+}

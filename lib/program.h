@@ -36,6 +36,11 @@ struct kj_program {
 int kj_program_parse(const void *file, size_t size, uint64_t max_span,
 		     struct kj_program *p, struct kj_err *e);
 void kj_program_free(struct kj_program *p);
+/* Where in the image the 8-byte-aligned `magic` starts a parameter block
+ * of `size` bytes (kjump's own payloads: purgatory, restore, trampoline);
+ * fails naming `what` when there is none. */
+int kj_program_find_block(const struct kj_program *p, uint64_t magic, size_t size,
+			  const char *what, uint64_t *off, struct kj_err *e);
 /* Fix the image for running at physical address `base` (page aligned;
  * must equal link_base for ET_EXEC). Applies relocations once. */
 int kj_program_place(struct kj_program *p, uint64_t base, struct kj_err *e);

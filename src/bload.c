@@ -168,24 +168,9 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 		goto out;
 
 	/* 5. The purgatory, told where everything is. */
-	if (!purg.has_params) {
-		uint64_t magic;
-
-		purg.params_off = UINT64_MAX;
-		for (uint64_t off = 0; off + sizeof(struct kj_purgatory_params) <= purg.span;
-		     off += 8) {
-			memcpy(&magic, purg.image + off, 8);
-			if (magic == KJ_PURGATORY_MAGIC) {
-				purg.params_off = off;
-				break;
-			}
-		}
-		if (purg.params_off == UINT64_MAX) {
-			kj_fail(e, EINVAL, "internal: purgatory has no parameter block");
-			goto out;
-		}
-	}
-	if (kj_program_place(&purg, plan.blob_addr, e))
+	if (kj_program_find_block(&purg, KJ_PURGATORY_MAGIC, sizeof(struct kj_purgatory_params),
+				  "the purgatory", &purg.params_off, e) ||
+	    kj_program_place(&purg, plan.blob_addr, e))
 		goto out;
 	struct kj_purgatory_params pp = {
 		.magic = KJ_PURGATORY_MAGIC,

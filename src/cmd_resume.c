@@ -127,20 +127,6 @@ static uint64_t pgt_bytes(const struct kj_ranges *r)
 	return pages * PAGE;
 }
 
-static int find_params(struct kj_program *p, struct kj_err *e)
-{
-	for (uint64_t off = 0; off + sizeof(struct kj_restore_params) <= p->span; off += 8) {
-		uint64_t magic;
-
-		memcpy(&magic, p->image + off, 8);
-		if (magic == KJ_RESTORE_PARAMS_MAGIC) {
-			p->params_off = off;
-			return 0;
-		}
-	}
-	return kj_fail(e, EINVAL, "internal: the restore payload has no parameter block");
-}
-
 struct resume_opts {
 	bool dry_run, force, quiet;
 	const char *target;
@@ -226,7 +212,9 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	/* 4. The plan: payload and manifest as segments, the compressed
 	 *    chunks in pages of our own memory (lib/rplan.h). */
 	if (kj_blob_find("restore", &blob, &blen) ||
-	    kj_program_parse(blob, blen, 16u << 20, &pay, e) || find_params(&pay, e) ||
+	    kj_program_parse(blob, blen, 16u << 20, &pay, e) ||
+	    kj_program_find_block(&pay, KJ_RESTORE_PARAMS_MAGIC, sizeof(struct kj_restore_params),
+				  "the restore payload", &pay.params_off, e) ||
 	    map_ranges(&img, &mm.ram, &maps, e))
 		goto out;
 	uint64_t pgt = pgt_bytes(&maps), scratch = img.hdr.chunk_pages * PAGE;

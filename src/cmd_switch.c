@@ -128,11 +128,11 @@ int cmd_back(int argc, char **argv)
 	};
 	struct kj_err e = { 0 };
 	struct kj_sysinfo si;
-	struct kj_state st;
 	struct kj_peer peer;
 	bool force = false, one_way = false;
-	double t0;
-	int r, c;
+	unsigned long n;
+	double secs;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "+fh", lo, NULL)) != -1) {
 		switch (c) {
@@ -152,38 +152,10 @@ int cmd_back(int argc, char **argv)
 	}
 	if (kj_peer_read(&peer, &e))
 		return kj_report(&e);
-	r = kj_state_load('b', &st, &e);
-	if (r < 0)
-		return kj_report(&e);
-	if (r == 1 || !st.loaded || si.kexec_loaded != 1) {
-		bool stale;
-
-		if (si.kexec_loaded == 1) {
-			kj_fail(&e, EBUSY, "a kexec image that kjump did not load is "
-				"loaded here; unload it (kexec -u) first");
-			return kj_report(&e);
-		}
-		if (kj_peer_load_jump_back(&peer, one_way, &stale, &e))
-			return kj_report(&e);
-		memset(&st, 0, sizeof(st));
-		st.role = 'b';
-		st.loaded = true;
-		st.stale = stale;
-		st.peer_entry = peer.entry;
-		st.entry = peer.entry;
-		st.since = time(NULL);
-		if (kj_state_save(&st, &e))
-			return kj_report(&e);
-	}
 	kj_info("back to A (entry 0x%llx)%s", (unsigned long long)peer.entry,
 		one_way ? ", for good" : "");
-	sync();
-	t0 = kj_now();
-	if (kj_kexec_jump(&e))
+	if (kj_peer_back(one_way ? KJ_BACK_ONE_WAY : KJ_BACK_PRESERVE, &secs, &n, &e))
 		return kj_report(&e);
-	st.switches++;
-	if (kj_state_save(&st, &e))
-		return kj_report(&e);
-	printf("back in B after %.2f s in A (switch %lu)\n", kj_now() - t0, st.switches);
+	printf("back in B after %.2f s in A (switch %lu)\n", secs, n);
 	return KJ_EXIT_OK;
 }

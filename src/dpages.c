@@ -18,30 +18,12 @@
 #include <unistd.h>
 
 #include "../lib/memmap.h"
+#include "../lib/pinned.h"
 
 #define PAGE 4096ULL
 #define BLOCK (32ULL << 20)
 #define PIPE_BYTES (64 << 20)
 #define MiB (1ULL << 20)
-
-static int read_pagemap(int pm, const void *va, size_t npages, uint64_t *pa,
-			struct kj_err *e)
-{
-	uint64_t vpn = (uint64_t)(uintptr_t)va / PAGE;
-	size_t len = npages * 8;
-
-	if (pread(pm, pa, len, (off_t)(vpn * 8)) != (ssize_t)len)
-		return kj_fail_errno(e, "cannot read /proc/self/pagemap");
-	for (size_t i = 0; i < npages; i++) {
-		uint64_t pfn = pa[i] & ((1ULL << 55) - 1);
-
-		if (!(pa[i] >> 63) || !pfn)
-			return kj_fail(e, EFAULT, "a locked page is not in memory, or "
-				       "/proc/self/pagemap hides frame numbers");
-		pa[i] = pfn * PAGE;
-	}
-	return 0;
-}
 
 static uint64_t mem_available(void)
 {
@@ -106,7 +88,7 @@ int kj_dpages_alloc(struct kj_dpages *d, const struct kj_img *img,
 			kj_fail_errno(e, "cannot lock memory for the image");
 			goto fail;
 		}
-		if (read_pagemap(pm, b, BLOCK / PAGE, pa, e))
+		if (kj_pagemap_read(pm, b, BLOCK / PAGE, pa, e))
 			goto fail;
 		for (size_t i = 0; i < BLOCK / PAGE && d->n < need; i++)
 			if (kj_rplan_usable(img, plan, pa[i])) {
@@ -160,7 +142,7 @@ int kj_dpages_verify(const struct kj_dpages *d, struct kj_err *e)
 	for (size_t i = 0; i < d->n; i++) {
 		uint64_t pa;
 
-		if (read_pagemap(pm, d->va[i], 1, &pa, e)) {
+		if (kj_pagemap_read(pm, d->va[i], 1, &pa, e)) {
 			close(pm);
 			return -1;
 		}

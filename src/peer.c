@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../lib/amem.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
 #include "../lib/preflight.h"
@@ -59,28 +61,6 @@ static bool maps_acpi_memory(void)
 	return access("/sys/firmware/acpi", F_OK) == 0;
 }
 
-/* The reserved range holding elfcorehdr=: kjump's setup pages, the first
- * of which is the purgatory's, unused once B runs. */
-static uint64_t setup_page(const struct kj_memmap *mm)
-{
-	char *cmd = NULL;
-	const char *k;
-	unsigned long long core;
-	uint64_t page = 0;
-	struct kj_err e;
-
-	if (kj_read_text("/proc/cmdline", &cmd, NULL, &e))
-		return 0;
-	k = strstr(cmd, "elfcorehdr=");
-	if (k && sscanf(k + 11, "%llx", &core) == 1)
-		for (size_t i = 0; i < mm->firmware.n; i++)
-			if (mm->firmware.r[i].type == KJ_MEM_RESERVED &&
-			    mm->firmware.r[i].start <= core && core < mm->firmware.r[i].end)
-				page = mm->firmware.r[i].start;
-	free(cmd);
-	return page;
-}
-
 /* The jump-back trampoline (payload/jumpback), placed at `at`, told
  * where A continues. */
 static int trampoline(uint64_t at, uint64_t a_entry, bool one_way, struct kj_program *t,
@@ -89,20 +69,17 @@ static int trampoline(uint64_t at, uint64_t a_entry, bool one_way, struct kj_pro
 	const uint8_t *blob;
 	size_t len;
 
+	uint64_t off, v[2] = { a_entry, one_way ? 1 : 0 };
+
 	if (kj_blob_find("jumpback", &blob, &len) ||
 	    kj_program_parse(blob, len, 4096, t, e))
 		return kj_prefix(e, "built-in jump-back trampoline");
-	for (uint64_t off = 0; off + 24 <= t->span; off += 8) {
-		uint64_t magic, v[2] = { a_entry, one_way ? 1 : 0 };
-
-		memcpy(&magic, t->image + off, 8);
-		if (magic == KJ_JUMPBACK_MAGIC) {
-			memcpy(t->image + off + 8, v, sizeof(v));
-			return kj_program_place(t, at, e);
-		}
+	if (kj_program_find_block(t, KJ_JUMPBACK_MAGIC, 24, "the trampoline", &off, e) ||
+	    (memcpy(t->image + off + 8, v, sizeof(v)), kj_program_place(t, at, e))) {
+		kj_program_free(t);
+		return -1;
 	}
-	kj_program_free(t);
-	return kj_fail(e, EINVAL, "internal: the trampoline has no parameter block");
+	return 0;
 }
 
 /*
@@ -129,7 +106,7 @@ int kj_peer_load_jump_back(const struct kj_peer *p, bool one_way, bool *stale,
 {
 	struct kj_memmap mm;
 	static uint8_t page[4096] __attribute__((aligned(4096)));
-	uint64_t entry_page = p->entry & ~4095ULL, scratch;
+	uint64_t entry_page = p->entry & ~4095ULL, scratch, scratch_end;
 	struct kj_segment seg[2];
 	struct kj_program t;
 	int n = 0, r;
@@ -137,10 +114,10 @@ int kj_peer_load_jump_back(const struct kj_peer *p, bool one_way, bool *stale,
 	*stale = false;
 	if (kj_memmap_read(&mm, e))
 		return -1;
-	scratch = setup_page(&mm);
+	int no_setup = kj_setup_pages(&mm, &scratch, &scratch_end);
 	bool nvs = kj_ranges_covers(&mm.firmware, entry_page, entry_page + 4096, KJ_MEM_NVS);
 	kj_memmap_free(&mm);
-	if (!scratch)
+	if (no_setup)
 		return kj_fail(e, EINVAL, "cannot find kjump's setup pages in this "
 			       "kernel's memory map: was it started by this kjump?");
 	if (trampoline(scratch, p->entry, one_way, &t, e))
@@ -174,4 +151,55 @@ bool kj_self_can_return(void)
 
 	kj_sysinfo_read(&si);
 	return si.kexec_jump != 0;	/* unknown: try; the load says EINVAL if not */
+}
+
+int kj_peer_back(enum kj_back_mode mode, double *seconds, unsigned long *switches,
+		 struct kj_err *e)
+{
+	struct kj_peer peer;
+	struct kj_state st;
+	int loaded = kj_kexec_loaded(), r;
+	double t0;
+
+	if (kj_peer_read(&peer, e))
+		return -1;
+	r = kj_state_load('b', &st, e);
+	if (r < 0)
+		return -1;
+	if (r == 1 || !st.loaded || loaded != 1) {
+		bool stale, one_way = mode == KJ_BACK_ONE_WAY ||
+			(mode == KJ_BACK_AUTO && !kj_self_can_return());
+
+		if (loaded == 1)
+			return kj_fail(e, EBUSY, "a kexec image that kjump did not load is "
+				       "loaded here; unload it (kexec -u) first");
+		/* a kernel without CONFIG_KEXEC_JUMP refuses a preserve-context
+		 * image (EINVAL): in AUTO mode it goes back to A for good */
+		if (kj_peer_load_jump_back(&peer, one_way, &stale, e)) {
+			if (mode != KJ_BACK_AUTO || one_way || e->code != EINVAL ||
+			    kj_peer_load_jump_back(&peer, true, &stale, e))
+				return -1;
+			one_way = true;
+		}
+		if (one_way)
+			kj_info("this kernel cannot be re-entered: going back to A for good");
+		memset(&st, 0, sizeof(st));
+		st.role = 'b';
+		st.loaded = true;
+		st.stale = stale;
+		st.peer_entry = st.entry = peer.entry;
+		st.since = time(NULL);
+		if (kj_state_save(&st, e))
+			return -1;
+	}
+	sync();
+	t0 = kj_now();
+	if (kj_kexec_jump(e))
+		return -1;
+	if (seconds)
+		*seconds = kj_now() - t0;
+	st.switches++;
+	if (switches)
+		*switches = st.switches;
+	return kj_state_save(&st, e);
 }

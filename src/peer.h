@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../lib/error.h"
+#include "state.h"
 
 struct kj_peer {
 	uint64_t entry;		/* A's re-entry address */
@@ -28,5 +29,16 @@ int kj_peer_load_jump_back(const struct kj_peer *p, bool one_way, bool *stale,
 			   struct kj_err *e);
 /* Can this kernel be re-entered after a jump (CONFIG_KEXEC_JUMP)? */
 bool kj_self_can_return(void);
+
+enum kj_back_mode {
+	KJ_BACK_PRESERVE,	/* B comes back when A switches again */
+	KJ_BACK_ONE_WAY,	/* B ends (a B without CONFIG_KEXEC_JUMP) */
+	KJ_BACK_AUTO,		/* preserve if this kernel can, else one way */
+};
+
+/* In B: jump back to A, loading the jump-back image the first time, and
+ * return when A switches to B again; *seconds spent in A. */
+int kj_peer_back(enum kj_back_mode mode, double *seconds, unsigned long *switches,
+		 struct kj_err *e);
 
 #endif

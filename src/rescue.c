@@ -183,46 +183,6 @@ static int run_job(const struct rescue_job *j, struct kj_err *e)
 	return 0;
 }
 
-static int jump_back(struct kj_err *e)
-{
-	struct kj_peer peer;
-	struct kj_state st;
-	int r;
-
-	if (kj_peer_read(&peer, e))
-		return -1;
-	r = kj_state_load('b', &st, e);
-	if (r < 0)
-		return -1;
-	if (r == 1 || !st.loaded || kj_kexec_loaded() != 1) {
-		bool stale, one_way = !kj_self_can_return();
-
-		/* a B without CONFIG_KEXEC_JUMP cannot load a preserve-context
-		 * image (EINVAL): it goes back to A for good, and A drops it */
-		if (kj_peer_load_jump_back(&peer, one_way, &stale, e)) {
-			if (one_way || e->code != EINVAL ||
-			    kj_peer_load_jump_back(&peer, true, &stale, e))
-				return -1;
-			one_way = true;
-		}
-		if (one_way)
-			kj_info("this kernel cannot be re-entered: going back to A for good");
-		memset(&st, 0, sizeof(st));
-		st.stale = stale;
-		st.role = 'b';
-		st.loaded = true;
-		st.peer_entry = st.entry = peer.entry;
-		if (kj_state_save(&st, e))
-			return -1;
-	}
-	sync();
-	if (kj_kexec_jump(e))
-		return -1;
-	st.switches++;
-	kj_state_save(&st, e);
-	return 0;
-}
-
 int kj_rescue_main(void)
 {
 	struct rescue_job j;
@@ -250,7 +210,7 @@ int kj_rescue_main(void)
 			reboot(RB_POWER_OFF);
 		}
 		kj_info("jumping back to A");
-		if (jump_back(&e)) {
+		if (kj_peer_back(KJ_BACK_AUTO, NULL, NULL, &e)) {
 			kj_report(&e);
 			if (ok) {
 				kj_info("cannot jump back; the image on %s is complete: power "

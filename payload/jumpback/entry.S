@@ -19,21 +19,13 @@
 	.globl	_start
 	.code64
 _start:
+	subq	$8, %rsp			/* C calling convention alignment */
 	testq	$1, params_flags(%rip)
 	jz	1f
-	subq	$8, %rsp			/* C calling convention alignment */
 	call	pci_msi_off
-	addq	$8, %rsp
 1:
-	movl	$0x1b, %ecx			/* MSR_IA32_APICBASE */
-	rdmsr
-	testl	$(1 << 10), %eax		/* EXTD: x2APIC on */
-	jz	2f
-	andl	$~((1 << 10) | (1 << 11)), %eax
-	wrmsr
-	orl	$(1 << 11), %eax
-	wrmsr
-2:
+	call	apic_to_xapic			/* payload/lib/handover.c */
+	addq	$8, %rsp
 	movq	params_entry(%rip), %rax
 	xorl	%ecx, %ecx
 	xorl	%edx, %edx

@@ -12,7 +12,7 @@
  *   CR0.EM off, CR0.MP and CR4.OSFXSR/OSXMMEXCPT on) and %fs base (libzstd
  *   is built with stack protection, which reads its canary at %fs:0x28).
  *   restore_main() then moves to its own page tables before placing pages.
- * At exit: local APIC in xAPIC mode (see below); jumps to A's re-entry
+ * At exit: local APIC in xAPIC mode (restore_main); jumps to A's re-entry
  *   address as A's relocate_kernel would be
  *   entered from a peer (a `call`): 0(%rsp) = a return address, here a
  *   halt loop nobody should ever reach. A's code switches to its own page
@@ -58,25 +58,6 @@ _start:
 	call	restore_main			/* returns A's entry, or 0 */
 	testq	%rax, %rax
 	jz	halt
-	movq	%rax, %r12
-
-	/*
-	 * Leave the local APIC in xAPIC mode. C may have switched it to
-	 * x2APIC; a saved kernel without x2APIC support would then program
-	 * its timer through a register window that no longer exists and never
-	 * wake up. From xAPIC mode, A's resume code reaches whichever mode A
-	 * uses. x2APIC cannot go back to xAPIC directly: disable, then enable.
-	 */
-	movl	$0x1b, %ecx			/* MSR_IA32_APICBASE */
-	rdmsr
-	testl	$(1 << 10), %eax		/* EXTD: x2APIC on */
-	jz	2f
-	andl	$~((1 << 10) | (1 << 11)), %eax	/* EXTD and EN off */
-	wrmsr
-	orl	$(1 << 11), %eax		/* EN on: xAPIC */
-	wrmsr
-2:
-	movq	%r12, %rax
 	leaq	halt(%rip), %rcx
 	pushq	%rcx
 	xorl	%ebx, %ebx
@@ -85,7 +66,6 @@ _start:
 	xorl	%esi, %esi
 	xorl	%edi, %edi
 	xorl	%ebp, %ebp
-	xorl	%r12d, %r12d
 	jmp	*%rax
 
 	.globl	halt

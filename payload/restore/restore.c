@@ -25,7 +25,7 @@
 
 #include <kjump/restore.h>
 
-#include "../lib/pcimsi.h"
+#include "../lib/handover.h"
 
 struct kj_restore_params kj_restore_params
 	__attribute__((used, aligned(8), section(".data.kjump"))) = {
@@ -278,6 +278,8 @@ uint64_t restore_main(struct kj_restore_params *p)
 		return 0;
 	}
 	unsigned msi = pci_msi_off();
+
+	apic_to_xapic();
 	puts_("kjump restore: done (");
 	putdec(msi);
 	puts_(" PCI functions back to INTx); entering the saved system\n");

@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * Turning PCI MSI and MSI-X off, for code that hands the machine to a
- * kernel that will not enumerate the bus again (restore, one-way jump back).
- * Freestanding: port I/O only.
- */
+/* See handover.h. */
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "pcimsi.h"
+#include "handover.h"
 
 static uint32_t cfg_addr(unsigned bus, unsigned dev, unsigned fn, unsigned off)
 {
@@ -83,4 +79,17 @@ unsigned pci_msi_off(void)
 					changed += msi_off_fn(bus, dev, fn);
 		}
 	return changed;
+}
+
+void apic_to_xapic(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x1b));	/* APICBASE */
+	if (!(lo & (1u << 10)))		/* EXTD clear: not x2APIC */
+		return;
+	lo &= ~((1u << 10) | (1u << 11));	/* EXTD and EN off */
+	__asm__ volatile("wrmsr" : : "a"(lo), "d"(hi), "c"(0x1b));
+	lo |= 1u << 11;				/* EN on: xAPIC */
+	__asm__ volatile("wrmsr" : : "a"(lo), "d"(hi), "c"(0x1b));
 }
