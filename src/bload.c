@@ -16,7 +16,7 @@
 
 #include "cli.h"
 #include "../lib/afacts.h"
-#include "../lib/bplan.h"
+#include "../lib/b_layout.h"
 #include "../lib/bzimage.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
@@ -56,7 +56,7 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 	struct kj_memmap mm = { 0 };
 	struct kj_afacts *af = calloc(1, sizeof(*af));
 	struct kj_program purg = { 0 };
-	struct kj_bplan plan;
+	struct kj_b_layout plan;
 	struct kj_ranges b_ram = { 0 };
 	struct kj_e820 e820[KJ_E820_MAX];
 	struct kj_segment seg[KJ_KEXEC_SEGMENT_MAX];
@@ -117,7 +117,7 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 			kj_ranges_free(&keep_out);
 			goto out;
 		}
-	struct kj_bplan_in in = {
+	struct kj_b_layout_in in = {
 		.mm = &mm, .ram_bytes = ram, .region_size = o->reserve,
 		.region_addr = o->region_addr, .kernel_align = bz.kernel_alignment,
 		.kernel_min = bz.pref_address,
@@ -125,9 +125,9 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 		.kernel_filesz = bz.kernel_size, .initrd_size = initrd_len,
 		.blob_size = blob_size, .keep_out = &keep_out,
 	};
-	int planned = kj_bplan_make(&in, &plan, e);
+	int planned = kj_b_layout_make(&in, &plan, e);
 	kj_ranges_free(&keep_out);
-	if (planned || kj_bplan_b_ram(&plan, &b_ram, e) ||
+	if (planned || kj_b_layout_b_ram(&plan, &b_ram, e) ||
 	    kj_corehdr_build(af, &mm.ram, &b_ram, &core, &core_len, e))
 		goto out;
 	if (core_off + core_len > blob_size) {
@@ -157,7 +157,7 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 	memcpy(blob + core_off, core, core_len);
 
 	/* 4. B's zero page: its memory map shows only its own memory as RAM. */
-	if (kj_bplan_e820(&plan, blob_size, &mm, e820, &ne820, e))
+	if (kj_b_layout_e820(&plan, blob_size, &mm, e820, &ne820, e))
 		goto out;
 	struct kj_boot_info bi = {
 		.cmdline_addr = plan.blob_addr + cl_off, .cmdline_len = (uint32_t)cl_len,
@@ -182,7 +182,7 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 	memcpy(blob, purg.image, purg.span);
 
 	/* 6. Segments over every page of B's memory; then the one change. */
-	if (kj_bplan_segments(&plan, bz.kernel, bz.kernel_size, in.kernel_memsz,
+	if (kj_b_layout_segments(&plan, bz.kernel, bz.kernel_size, in.kernel_memsz,
 			      initrd, initrd_len, blob, blob_size, seg, &nseg, e) ||
 	    kj_segments_check(seg, nseg, ram, e))
 		goto out;

@@ -30,7 +30,7 @@
 #include "../lib/memmap.h"
 #include "../lib/preflight.h"
 #include "../lib/program.h"
-#include "../lib/rplan.h"
+#include "../lib/resume_layout.h"
 #include "../lib/vmcoreinfo.h"
 #include "../payload/include/kjump/restore.h"
 
@@ -139,7 +139,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	struct kj_memmap mm = { 0 };
 	struct kj_ranges maps = { 0 };
 	struct kj_program pay = { 0 };
-	struct kj_rplan plan = { 0 };
+	struct kj_resume_layout plan = { 0 };
 	struct kj_vmcoreinfo vi;
 	struct kj_segment seg[KJ_KEXEC_SEGMENT_MAX];
 	uint8_t *manifest = NULL, *cbuf = NULL;
@@ -206,11 +206,11 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 
 	/* 2. This machine. */
 	if (kj_memmap_read(&mm, e) || kj_meminfo_read_total(&ram, e) ||
-	    kj_rplan_check_machine(&img, &mm.ram, e))
+	    kj_resume_layout_check_machine(&img, &mm.ram, e))
 		goto out;
 
 	/* 4. The plan: payload and manifest as segments, the compressed
-	 *    chunks in pages of our own memory (lib/rplan.h). */
+	 *    chunks in pages of our own memory (lib/resume_layout.h). */
 	if (kj_blob_find("restore", &blob, &blen) ||
 	    kj_program_parse(blob, blen, 16u << 20, &pay, e) ||
 	    kj_program_find_block(&pay, KJ_RESTORE_PARAMS_MAGIC, sizeof(struct kj_restore_params),
@@ -227,8 +227,8 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		img.next * sizeof(struct kj_restore_extent) +
 		img.nchunks * sizeof(struct kj_restore_chunk) +
 		maps.n * sizeof(struct kj_restore_range) + data_pages * 8;
-	struct kj_rplan_in in = { &img, &mm.ram, pay_bytes, man_bytes, data_pages * PAGE };
-	if (kj_rplan_make(&in, &plan, e) ||
+	struct kj_resume_layout_in in = { &img, &mm.ram, pay_bytes, man_bytes, data_pages * PAGE };
+	if (kj_resume_layout_make(&in, &plan, e) ||
 	    kj_dpages_alloc(&dp, &img, &plan, data_pages, e))
 		goto out;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Pages of kjump's own memory that hold the compressed image for the
- * restore payload (see lib/rplan.h): allocated in blocks, locked, kept
+ * restore payload (see lib/resume_layout.h): allocated in blocks, locked, kept
  * only where the physical page is one the saved system does not need,
  * pinned with pipe references so they cannot move, and checked once more
  * right before the jump.
@@ -42,7 +42,7 @@ static uint64_t mem_available(void)
 }
 
 int kj_dpages_alloc(struct kj_dpages *d, const struct kj_img *img,
-		    const struct kj_rplan *plan, size_t need, struct kj_err *e)
+		    const struct kj_resume_layout *plan, size_t need, struct kj_err *e)
 {
 	uint64_t avail = mem_available(), used = 0, *pa = NULL;
 	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
@@ -91,7 +91,7 @@ int kj_dpages_alloc(struct kj_dpages *d, const struct kj_img *img,
 		if (kj_pagemap_read(pm, b, BLOCK / PAGE, pa, e))
 			goto fail;
 		for (size_t i = 0; i < BLOCK / PAGE && d->n < need; i++)
-			if (kj_rplan_usable(img, plan, pa[i])) {
+			if (kj_resume_layout_usable(img, plan, pa[i])) {
 				d->pa[d->n] = pa[i];
 				d->va[d->n] = b + i * PAGE;
 				d->n++;

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/rplan.h"
+#include "../lib/resume_layout.h"
 
 struct kj_dpages {
 	void **blocks;
@@ -19,7 +19,7 @@ struct kj_dpages {
 
 /* `need` pages of our memory, each one the saved system does not need. */
 int kj_dpages_alloc(struct kj_dpages *d, const struct kj_img *img,
-		    const struct kj_rplan *plan, size_t need, struct kj_err *e);
+		    const struct kj_resume_layout *plan, size_t need, struct kj_err *e);
 /* Pin them (a pipe reference each), so migration cannot move them. */
 int kj_dpages_pin(struct kj_dpages *d, struct kj_err *e);
 /* Fail if any moved since kj_dpages_alloc. */

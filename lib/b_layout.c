@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "bplan.h"
+#include "b_layout.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #define REGION_ALIGN (2 * MiB)
 #define REGION_MAX_ADDR (4ULL << 30)	/* zero page, cmdline, initrd < 4 GiB */
 
-uint64_t kj_bplan_default_size(uint64_t ram_bytes)
+uint64_t kj_b_layout_default_size(uint64_t ram_bytes)
 {
 	uint64_t s = ram_bytes / 8;
 
@@ -21,7 +21,7 @@ uint64_t kj_bplan_default_size(uint64_t ram_bytes)
 	return kj_align_up(s, REGION_ALIGN);
 }
 
-static void pick_low(const struct kj_memmap *mm, struct kj_bplan *p)
+static void pick_low(const struct kj_memmap *mm, struct kj_b_layout *p)
 {
 	for (size_t i = 0; i < mm->ram.n; i++) {
 		uint64_t s = kj_align_up(mm->ram.r[i].start, PAGE);
@@ -35,12 +35,12 @@ static void pick_low(const struct kj_memmap *mm, struct kj_bplan *p)
 	}
 }
 
-int kj_bplan_make(const struct kj_bplan_in *in, struct kj_bplan *p,
+int kj_b_layout_make(const struct kj_b_layout_in *in, struct kj_b_layout *p,
 		  struct kj_err *e)
 {
 	uint64_t align = in->kernel_align > REGION_ALIGN ? in->kernel_align : REGION_ALIGN;
 	uint64_t size = kj_align_up(in->region_size ? in->region_size :
-				    kj_bplan_default_size(in->ram_bytes), PAGE);
+				    kj_b_layout_default_size(in->ram_bytes), PAGE);
 	uint64_t images = kj_align_up(in->kernel_memsz, PAGE) +
 		kj_align_up(in->initrd_size, PAGE) + in->blob_size;
 	uint64_t need = kj_align_up(images + KJ_B_MIN_FREE, REGION_ALIGN);
@@ -121,7 +121,7 @@ int kj_bplan_make(const struct kj_bplan_in *in, struct kj_bplan *p,
 	return 0;
 }
 
-int kj_bplan_b_ram(const struct kj_bplan *p, struct kj_ranges *out,
+int kj_b_layout_b_ram(const struct kj_b_layout *p, struct kj_ranges *out,
 		   struct kj_err *e)
 {
 	if (kj_ranges_add(out, p->low_start, p->low_end, KJ_MEM_RAM, e) ||
@@ -143,7 +143,7 @@ static int add_seg(struct kj_segment *seg, int *n, const void *buf, uint64_t buf
 	return 0;
 }
 
-int kj_bplan_segments(const struct kj_bplan *p, const void *kernel,
+int kj_b_layout_segments(const struct kj_b_layout *p, const void *kernel,
 		      uint64_t kernel_filesz, uint64_t kernel_memsz,
 		      const void *initrd, uint64_t initrd_size,
 		      const void *blob, uint64_t blob_size,
@@ -159,7 +159,7 @@ int kj_bplan_segments(const struct kj_bplan *p, const void *kernel,
 	*nseg = 0;
 	if (add_seg(seg, nseg, NULL, 0, p->low_start, p->low_end - p->low_start, e))
 		return -1;
-	/* data segments are in address order by construction (kj_bplan_make) */
+	/* data segments are in address order by construction (kj_b_layout_make) */
 	for (int i = 0; i < 3; i++) {
 		if (!data[i].memsz)
 			continue;
@@ -183,7 +183,7 @@ static int cmp_e820(const void *a, const void *b)
 	return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-int kj_bplan_e820(const struct kj_bplan *p, uint64_t blob_size,
+int kj_b_layout_e820(const struct kj_b_layout *p, uint64_t blob_size,
 		  const struct kj_memmap *mm, struct kj_e820 *out, int *n,
 		  struct kj_err *e)
 {

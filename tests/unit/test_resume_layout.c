@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests for lib/rplan.c, planning a resume, on synthetic images (the
+ * Unit tests for lib/resume_layout.c, planning a resume, on synthetic images (the
  * public fields of struct kj_img filled by hand: extents, chunks, memory
  * map) and synthetic RAM ranges.
  *
- * kj_rplan_check_machine: the same RAM passes, more RAM passes, less RAM
- * is refused naming the range. kj_rplan_free_runs: RAM above 1 MiB, page
+ * kj_resume_layout_check_machine: the same RAM passes, more RAM passes, less RAM
+ * is refused naming the range. kj_resume_layout_free_runs: RAM above 1 MiB, page
  * aligned inward, minus every extent, exactly (by hand, and against a
  * page-by-page model on random maps, with RAM also given as touching
- * pieces and extents running across the seams). kj_rplan_make: payload and manifest
+ * pieces and extents running across the seams). kj_resume_layout_make: payload and manifest
  * in free runs, chunks packed whole and in order into at most 14
  * segments, nothing overlapping anything else or any extent, every chunk
  * inside its segment, the whole accepted by kj_segments_check; refusals
@@ -28,7 +28,7 @@
 
 #include "../../lib/kexec.h"
 #include "../../lib/memmap.h"
-#include "../../lib/rplan.h"
+#include "../../lib/resume_layout.h"
 
 #define PAGE 4096ULL
 #define MiB (1ULL << 20)
@@ -127,7 +127,7 @@ static void test_check_machine(void **state)
 
 	qemu_mm(f);
 	qemu_ram(&c);
-	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), 0);
+	assert_int_equal(kj_resume_layout_check_machine(&f->img, &c, &e), 0);
 	kj_ranges_free(&c);
 
 	/* more RAM here, and RAM listed in other pieces: fine */
@@ -136,14 +136,14 @@ static void test_check_machine(void **state)
 	add(&c, 0x100000, 0x40000000);
 	add(&c, 0x40000000, 0x7ffe0000);
 	add(&c, 0x100000000ULL, 0x200000000ULL);
-	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), 0);
+	assert_int_equal(kj_resume_layout_check_machine(&f->img, &c, &e), 0);
 	kj_ranges_free(&c);
 
 	/* less RAM here */
 	memset(&c, 0, sizeof(c));
 	add(&c, 0x1000, 0x9fc00);
 	add(&c, 0x100000, 0x3ffe0000);
-	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), -1);
+	assert_int_equal(kj_resume_layout_check_machine(&f->img, &c, &e), -1);
 	assert_int_equal(e.code, EINVAL);
 	assert_non_null(strstr(e.msg, "RAM at 0x100000-0x7ffe0000 that is not RAM here"));
 	assert_non_null(strstr(e.msg, "saved: 2047 MiB, here: 1023 MiB"));
@@ -154,21 +154,21 @@ static void test_check_machine(void **state)
 	add(&c, 0x1000, 0x9fc00);
 	add(&c, 0x100000, 0x40000000);
 	add(&c, 0x40001000, 0x7ffe0000);
-	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), -1);
+	assert_int_equal(kj_resume_layout_check_machine(&f->img, &c, &e), -1);
 	assert_non_null(strstr(e.msg, "0x100000-0x7ffe0000"));
 	kj_ranges_free(&c);
 
 	/* the low range missing: named first */
 	memset(&c, 0, sizeof(c));
 	add(&c, 0x100000, 0x7ffe0000);
-	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), -1);
+	assert_int_equal(kj_resume_layout_check_machine(&f->img, &c, &e), -1);
 	assert_non_null(strstr(e.msg, "RAM at 0x1000-0x9f000"));
 	kj_ranges_free(&c);
 
 	/* no memory map in the image */
 	f->img.nmemmap = 0;
 	qemu_ram(&c);
-	assert_int_equal(kj_rplan_check_machine(&f->img, &c, &e), -1);
+	assert_int_equal(kj_resume_layout_check_machine(&f->img, &c, &e), -1);
 	assert_non_null(strstr(e.msg, "no memory map"));
 	kj_ranges_free(&c);
 	free(f);
@@ -211,13 +211,13 @@ static void test_free_runs_by_hand(void **state)
 	fake_ext(f, 0x300, 0x10, KJ_EXT_ZERO);
 	fake_ext(f, 0x1000, 0x1000, KJ_EXT_DATA);
 	fake_ext(f, 0x40000, 0x3ffe0, KJ_EXT_ZERO);	/* to the end of the range */
-	assert_int_equal(kj_rplan_free_runs(&f->img, &c, &r, &e), 0);
+	assert_int_equal(kj_resume_layout_free_runs(&f->img, &c, &r, &e), 0);
 	expect_runs(&r, want, 5);
 	kj_ranges_free(&r);
 
 	/* no extents: all RAM above 1 MiB */
 	f->img.next = 0;
-	assert_int_equal(kj_rplan_free_runs(&f->img, &c, &r, &e), 0);
+	assert_int_equal(kj_resume_layout_free_runs(&f->img, &c, &r, &e), 0);
 	{
 		static const uint64_t all[][2] = { { 0x100000, 0x7ffe0000 },
 						   { 0x100001000ULL, 0x17fff0000ULL } };
@@ -229,7 +229,7 @@ static void test_free_runs_by_hand(void **state)
 	/* an extent from below 1 MiB across it, and one covering a range */
 	fake_ext(f, 0x80, 0x100, KJ_EXT_DATA);		/* 0x80000-0x180000 */
 	fake_ext(f, 0x100000, 0x7ffff, KJ_EXT_DATA);	/* the whole high range */
-	assert_int_equal(kj_rplan_free_runs(&f->img, &c, &r, &e), 0);
+	assert_int_equal(kj_resume_layout_free_runs(&f->img, &c, &r, &e), 0);
 	{
 		static const uint64_t two[][2] = { { 0x180000, 0x7ffe0000 } };
 
@@ -254,7 +254,7 @@ static void test_free_runs_across_ranges(void **state)
 	add(&c, 0x100000, 0x200000);
 	add(&c, 0x200000, 0x400000);
 	fake_ext(f, 0x180, 0x180, KJ_EXT_DATA);		/* 0x180000-0x300000 */
-	assert_int_equal(kj_rplan_free_runs(&f->img, &c, &r, &e), 0);
+	assert_int_equal(kj_resume_layout_free_runs(&f->img, &c, &r, &e), 0);
 	expect_runs(&r, want, 2);
 	kj_ranges_free(&r);
 	kj_ranges_free(&c);
@@ -328,7 +328,7 @@ static void test_free_runs_random(void **state)
 				used[p + k] = 1;
 			p += n + 1;
 		}
-		assert_int_equal(kj_rplan_free_runs(&f->img, &c, &r, &e), 0);
+		assert_int_equal(kj_resume_layout_free_runs(&f->img, &c, &r, &e), 0);
 		for (size_t i = 0; i < r.n; i++) {
 			assert_true(r.r[i].start < r.r[i].end);
 			assert_int_equal(r.r[i].start % PAGE, 0);
@@ -375,15 +375,15 @@ static bool overlap(uint64_t a, uint64_t al, uint64_t b, uint64_t bl)
 	return a < b + bl && b < a + al;
 }
 
-/* Everything kj_rplan_make promises. */
-static void check_plan(const struct kj_rplan_in *in, const struct kj_rplan *p)
+/* Everything kj_resume_layout_make promises. */
+static void check_plan(const struct kj_resume_layout_in *in, const struct kj_resume_layout *p)
 {
 	const struct kj_img *img = in->img;
 	struct kj_ranges runs;
 	struct kj_segment seg[2];
 	struct kj_err e = { 0 };
 
-	assert_int_equal(kj_rplan_free_runs(img, in->c_ram, &runs, &e), 0);
+	assert_int_equal(kj_resume_layout_free_runs(img, in->c_ram, &runs, &e), 0);
 	assert_int_equal(p->free_bytes, kj_ranges_total(&runs, -1));
 	assert_int_equal(p->payload_size, kj_align_up(in->payload_bytes, PAGE));
 	assert_int_equal(p->manifest_size, kj_align_up(in->manifest_bytes, PAGE));
@@ -408,17 +408,17 @@ static void test_make_best_fit(void **state)
 {
 	struct fake *f = fake_new();
 	struct kj_ranges c;
-	struct kj_rplan p;
+	struct kj_resume_layout p;
 	struct kj_err e = { 0 };
-	struct kj_rplan_in in;
+	struct kj_resume_layout_in in;
 
 	qemu_image(f);
 	qemu_ram(&c);
 	/* the payload takes the run just big enough (20 MiB), the manifest
 	 * the 1 MiB one */
-	in = (struct kj_rplan_in){ &f->img, &c, 20 * MiB, PAGE, 300 * MiB };
-	if (kj_rplan_make(&in, &p, &e))
-		fail_msg("kj_rplan_make: %s", e.msg);
+	in = (struct kj_resume_layout_in){ &f->img, &c, 20 * MiB, PAGE, 300 * MiB };
+	if (kj_resume_layout_make(&in, &p, &e))
+		fail_msg("kj_resume_layout_make: %s", e.msg);
 	check_plan(&in, &p);
 	assert_int_equal(p.payload_addr, 280 * MiB);
 	assert_int_equal(p.manifest_addr, 344 * MiB);
@@ -431,15 +431,15 @@ static void test_usable(void **state)
 {
 	struct fake *f = fake_new();
 	struct kj_ranges c;
-	struct kj_rplan p;
+	struct kj_resume_layout p;
 	struct kj_err e = { 0 };
-	struct kj_rplan_in in;
+	struct kj_resume_layout_in in;
 	uint64_t n = 0;
 
 	qemu_image(f);
 	qemu_ram(&c);
-	in = (struct kj_rplan_in){ &f->img, &c, 3 * MiB, 5 * PAGE, MiB };
-	assert_int_equal(kj_rplan_make(&in, &p, &e), 0);
+	in = (struct kj_resume_layout_in){ &f->img, &c, 3 * MiB, 5 * PAGE, MiB };
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
 	check_plan(&in, &p);
 	for (uint64_t pa = 0; pa < 2 * GiB; pa += PAGE) {
 		int kind = 0;
@@ -450,13 +450,13 @@ static void test_usable(void **state)
 			overlap(pa, PAGE, p.manifest_addr, p.manifest_size);
 
 		kj_img_find_page(&f->img, pa / PAGE, &kind, NULL);
-		assert_int_equal(kj_rplan_usable(&f->img, &p, pa),
+		assert_int_equal(kj_resume_layout_usable(&f->img, &p, pa),
 				 pa >= MiB && !kind && !in_seg);
-		n += kj_rplan_usable(&f->img, &p, pa);
+		n += kj_resume_layout_usable(&f->img, &p, pa);
 	}
 	/* every free page but the segments' */
 	assert_int_equal(n * PAGE, p.free_bytes - p.payload_size - p.manifest_size);
-	assert_false(kj_rplan_usable(&f->img, &p, 64 * MiB + 1));	/* unaligned */
+	assert_false(kj_resume_layout_usable(&f->img, &p, 64 * MiB + 1));	/* unaligned */
 	kj_ranges_free(&c);
 	free(f);
 }
@@ -465,22 +465,22 @@ static void test_refuse_does_not_fit(void **state)
 {
 	struct fake *f = fake_new();
 	struct kj_ranges c;
-	struct kj_rplan p;
+	struct kj_resume_layout p;
 	struct kj_err e = { 0 };
-	struct kj_rplan_in in;
+	struct kj_resume_layout_in in;
 
 	qemu_image(f);
 	qemu_ram(&c);
 	/* more data than all the free memory (544 MiB) */
-	in = (struct kj_rplan_in){ &f->img, &c, MiB, PAGE, 560 * MiB };
-	assert_int_equal(kj_rplan_make(&in, &p, &e), -1);
+	in = (struct kj_resume_layout_in){ &f->img, &c, MiB, PAGE, 560 * MiB };
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
 	assert_int_equal(e.code, ENOSPC);
 	assert_non_null(strstr(e.msg, "560 MiB of compressed data"));
 	assert_non_null(strstr(e.msg, "(544 MiB here)"));
 	assert_non_null(strstr(e.msg, "this image cannot be resumed on this machine"));
 	/* just fits */
 	in.data_bytes = 544 * MiB - MiB - PAGE;
-	assert_int_equal(kj_rplan_make(&in, &p, &e), 0);
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
 	kj_ranges_free(&c);
 	free(f);
 }
@@ -489,21 +489,21 @@ static void test_refuse_no_room_for_payload(void **state)
 {
 	struct fake *f = fake_new();
 	struct kj_ranges c;
-	struct kj_rplan p;
+	struct kj_resume_layout p;
 	struct kj_err e = { 0 };
-	struct kj_rplan_in in;
+	struct kj_resume_layout_in in;
 
 	qemu_image(f);
 	qemu_ram(&c);
 	/* larger than the largest run (about 388 MiB) */
-	in = (struct kj_rplan_in){ &f->img, &c, 400 * MiB, PAGE, 0 };
-	assert_int_equal(kj_rplan_make(&in, &p, &e), -1);
+	in = (struct kj_resume_layout_in){ &f->img, &c, 400 * MiB, PAGE, 0 };
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
 	assert_int_equal(e.code, ENOSPC);
 	assert_non_null(strstr(e.msg, "no free run of 409604 KiB"));
 	/* the payload fits, the manifest after it does not */
 	in.payload_bytes = 380 * MiB;
 	in.manifest_bytes = 140 * MiB;
-	assert_int_equal(kj_rplan_make(&in, &p, &e), -1);
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
 	assert_non_null(strstr(e.msg, "no free run"));
 	kj_ranges_free(&c);
 	free(f);
@@ -522,5 +522,5 @@ int main(void)
 		cmocka_unit_test(test_refuse_no_room_for_payload),
 	};
 
-	return cmocka_run_group_tests_name("rplan", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("resume_layout", tests, NULL, NULL);
 }

@@ -10,13 +10,13 @@
  * data it has not read yet. The payload and its manifest are two kexec
  * segments, in the smallest free runs that hold them. The compressed image
  * is not loaded by the kernel at all: `kjump resume` keeps it in pages of
- * its own memory that are free in A (kj_rplan_usable) and lists them in
+ * its own memory that are free in A (kj_resume_layout_usable) and lists them in
  * the manifest. Loading hundreds of MiB as segments would cost the kernel
  * time quadratic in the pages that collide with its own allocations, and
  * would be bound by 16 segments and half of RAM. Pure functions.
  */
-#ifndef KJUMP_RPLAN_H
-#define KJUMP_RPLAN_H
+#ifndef KJUMP_RESUME_LAYOUT_H
+#define KJUMP_RESUME_LAYOUT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,7 +24,7 @@
 #include "image.h"
 #include "ranges.h"
 
-struct kj_rplan_in {
+struct kj_resume_layout_in {
 	const struct kj_img *img;	/* complete */
 	const struct kj_ranges *c_ram;	/* this machine's System RAM */
 	uint64_t payload_bytes;		/* payload segment: image + pgt + ... */
@@ -32,7 +32,7 @@ struct kj_rplan_in {
 	uint64_t data_bytes;		/* compressed chunks, page rounded each */
 };
 
-struct kj_rplan {
+struct kj_resume_layout {
 	uint64_t payload_addr, manifest_addr;
 	uint64_t payload_size, manifest_size;	/* page rounded */
 	uint64_t free_bytes;		/* RAM here that A does not need */
@@ -40,14 +40,14 @@ struct kj_rplan {
 
 /* Is all of A's RAM (the image's memory map) RAM here? On failure the
  * message names the first range that is not. */
-int kj_rplan_check_machine(const struct kj_img *img, const struct kj_ranges *c_ram,
+int kj_resume_layout_check_machine(const struct kj_img *img, const struct kj_ranges *c_ram,
 			   struct kj_err *e);
 /* Pages A does not need back, as ranges (above 1 MiB). */
-int kj_rplan_free_runs(const struct kj_img *img, const struct kj_ranges *c_ram,
+int kj_resume_layout_free_runs(const struct kj_img *img, const struct kj_ranges *c_ram,
 		       struct kj_ranges *out, struct kj_err *e);
-int kj_rplan_make(const struct kj_rplan_in *in, struct kj_rplan *p, struct kj_err *e);
+int kj_resume_layout_make(const struct kj_resume_layout_in *in, struct kj_resume_layout *p, struct kj_err *e);
 /* May the page at `pa` hold compressed data for the payload: free in A,
  * above 1 MiB, outside the payload's and the manifest's segments? */
-bool kj_rplan_usable(const struct kj_img *img, const struct kj_rplan *p, uint64_t pa);
+bool kj_resume_layout_usable(const struct kj_img *img, const struct kj_resume_layout *p, uint64_t pa);
 
 #endif

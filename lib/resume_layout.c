@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "rplan.h"
+#include "resume_layout.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #define PAGE 4096ULL
 #define MiB (1ULL << 20)
 
-int kj_rplan_check_machine(const struct kj_img *img, const struct kj_ranges *c_ram,
+int kj_resume_layout_check_machine(const struct kj_img *img, const struct kj_ranges *c_ram,
 			   struct kj_err *e)
 {
 	if (!img->nmemmap)
@@ -34,7 +34,7 @@ int kj_rplan_check_machine(const struct kj_img *img, const struct kj_ranges *c_r
 	return 0;
 }
 
-int kj_rplan_free_runs(const struct kj_img *img, const struct kj_ranges *c_ram,
+int kj_resume_layout_free_runs(const struct kj_img *img, const struct kj_ranges *c_ram,
 		       struct kj_ranges *out, struct kj_err *e)
 {
 	uint64_t x = 0;	/* next extent; extents are sorted and disjoint */
@@ -90,7 +90,7 @@ static int take_best_fit(struct kj_ranges *runs, uint64_t size, uint64_t *addr)
 	return 0;
 }
 
-int kj_rplan_make(const struct kj_rplan_in *in, struct kj_rplan *p, struct kj_err *e)
+int kj_resume_layout_make(const struct kj_resume_layout_in *in, struct kj_resume_layout *p, struct kj_err *e)
 {
 	struct kj_ranges runs;
 	uint64_t need;
@@ -100,7 +100,7 @@ int kj_rplan_make(const struct kj_rplan_in *in, struct kj_rplan *p, struct kj_er
 	p->payload_size = kj_align_up(in->payload_bytes, PAGE);
 	p->manifest_size = kj_align_up(in->manifest_bytes, PAGE);
 	need = p->payload_size + p->manifest_size + in->data_bytes;
-	if (kj_rplan_free_runs(in->img, in->c_ram, &runs, e))
+	if (kj_resume_layout_free_runs(in->img, in->c_ram, &runs, e))
 		return -1;
 	p->free_bytes = kj_ranges_total(&runs, -1);
 	if (p->free_bytes < need) {
@@ -124,7 +124,7 @@ out:
 	return ret;
 }
 
-bool kj_rplan_usable(const struct kj_img *img, const struct kj_rplan *p, uint64_t pa)
+bool kj_resume_layout_usable(const struct kj_img *img, const struct kj_resume_layout *p, uint64_t pa)
 {
 	int kind = 0;
 

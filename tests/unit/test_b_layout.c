@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests for lib/bplan.c, planning the second kernel B inside A's
+ * Unit tests for lib/b_layout.c, planning the second kernel B inside A's
  * memory, on memory maps parsed from QEMU-like /proc/iomem texts:
- * kj_bplan_default_size (floor, RAM/8, cap, 2 MiB rounding); kj_bplan_make
+ * kj_b_layout_default_size (floor, RAM/8, cap, 2 MiB rounding); kj_b_layout_make
  * (the region is 2 MiB aligned, System RAM below 4 GiB, clear of the
  * running kernel and of keep-out ranges, the highest such, never below
  * the kernel's preferred load address (kernel_min); the low range
  * is RAM below 1 MiB rounded inward to pages; the layout of kernel, initrd
  * and blob; an explicit region accepted or refused; refusals with the
- * numbers in them); kj_bplan_segments (cover exactly B's memory, no gaps
+ * numbers in them); kj_b_layout_segments (cover exactly B's memory, no gaps
  * or overlaps, data where the buffers go, accepted by kj_segments_check);
- * kj_bplan_e820 (sorted, RAM exactly B's memory minus the blob, firmware
+ * kj_b_layout_e820 (sorted, RAM exactly B's memory minus the blob, firmware
  * ranges with their types, nothing else).
  */
 #include <stdarg.h>
@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/bplan.h"
+#include "../../lib/b_layout.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
@@ -78,9 +78,9 @@ static uint64_t ram_of(const struct kj_memmap *mm)
 }
 
 /* Inputs of a typical load: a 6.12 kernel, a 20 MiB initrd, a small blob. */
-static struct kj_bplan_in typical(const struct kj_memmap *mm)
+static struct kj_b_layout_in typical(const struct kj_memmap *mm)
 {
-	return (struct kj_bplan_in){
+	return (struct kj_b_layout_in){
 		.mm = mm,
 		.ram_bytes = ram_of(mm),
 		.kernel_align = 2 * MiB,
@@ -91,8 +91,8 @@ static struct kj_bplan_in typical(const struct kj_memmap *mm)
 	};
 }
 
-/* Everything kj_bplan_make promises, whatever the inputs. */
-static void check_plan(const struct kj_bplan_in *in, const struct kj_bplan *p)
+/* Everything kj_b_layout_make promises, whatever the inputs. */
+static void check_plan(const struct kj_b_layout_in *in, const struct kj_b_layout *p)
 {
 	uint64_t align = in->kernel_align > 2 * MiB ? in->kernel_align : 2 * MiB;
 	uint64_t size = p->region_end - p->region_start;
@@ -111,7 +111,7 @@ static void check_plan(const struct kj_bplan_in *in, const struct kj_bplan *p)
 	if (in->region_size)
 		assert_int_equal(size, kj_align_up(in->region_size, PAGE));
 	else
-		assert_int_equal(size, kj_bplan_default_size(in->ram_bytes));
+		assert_int_equal(size, kj_b_layout_default_size(in->ram_bytes));
 
 	assert_true(p->low_start < p->low_end);
 	assert_true(p->low_end <= MiB);
@@ -126,15 +126,15 @@ static void check_plan(const struct kj_bplan_in *in, const struct kj_bplan *p)
 	assert_true(size + (p->low_end - p->low_start) <= in->ram_bytes / 2);
 }
 
-static int make(const struct kj_bplan_in *in, struct kj_bplan *p, struct kj_err *e)
+static int make(const struct kj_b_layout_in *in, struct kj_b_layout *p, struct kj_err *e)
 {
 	memset(e, 0, sizeof(*e));
-	return kj_bplan_make(in, p, e);
+	return kj_b_layout_make(in, p, e);
 }
 
-static void expect_refused(const struct kj_bplan_in *in, int code, const char *why)
+static void expect_refused(const struct kj_b_layout_in *in, int code, const char *why)
 {
-	struct kj_bplan p;
+	struct kj_b_layout p;
 	struct kj_err e;
 
 	assert_int_equal(make(in, &p, &e), -1);
@@ -147,21 +147,21 @@ static void expect_refused(const struct kj_bplan_in *in, int code, const char *w
 
 static void test_default_size(void **state)
 {
-	assert_int_equal(kj_bplan_default_size(0), 160 * MiB);
-	assert_int_equal(kj_bplan_default_size(512 * MiB), 160 * MiB);
-	assert_int_equal(kj_bplan_default_size(1 * GiB), 160 * MiB);
-	assert_int_equal(kj_bplan_default_size(1280 * MiB), 160 * MiB);
-	assert_int_equal(kj_bplan_default_size(1296 * MiB), 162 * MiB);
+	assert_int_equal(kj_b_layout_default_size(0), 160 * MiB);
+	assert_int_equal(kj_b_layout_default_size(512 * MiB), 160 * MiB);
+	assert_int_equal(kj_b_layout_default_size(1 * GiB), 160 * MiB);
+	assert_int_equal(kj_b_layout_default_size(1280 * MiB), 160 * MiB);
+	assert_int_equal(kj_b_layout_default_size(1296 * MiB), 162 * MiB);
 	/* RAM/8 = 162.5 MiB: rounded up to 2 MiB */
-	assert_int_equal(kj_bplan_default_size(1300 * MiB), 164 * MiB);
-	assert_int_equal(kj_bplan_default_size(2 * GiB), 256 * MiB);
-	assert_int_equal(kj_bplan_default_size(2 * GiB - 128 * 1024), 256 * MiB);
-	assert_int_equal(kj_bplan_default_size(4 * GiB - 8), 512 * MiB);
-	assert_int_equal(kj_bplan_default_size(4 * GiB), 512 * MiB);
-	assert_int_equal(kj_bplan_default_size(64 * GiB), 512 * MiB);
-	assert_int_equal(kj_bplan_default_size(UINT64_MAX), 512 * MiB);
+	assert_int_equal(kj_b_layout_default_size(1300 * MiB), 164 * MiB);
+	assert_int_equal(kj_b_layout_default_size(2 * GiB), 256 * MiB);
+	assert_int_equal(kj_b_layout_default_size(2 * GiB - 128 * 1024), 256 * MiB);
+	assert_int_equal(kj_b_layout_default_size(4 * GiB - 8), 512 * MiB);
+	assert_int_equal(kj_b_layout_default_size(4 * GiB), 512 * MiB);
+	assert_int_equal(kj_b_layout_default_size(64 * GiB), 512 * MiB);
+	assert_int_equal(kj_b_layout_default_size(UINT64_MAX), 512 * MiB);
 	for (uint64_t r = 0; r < 8 * GiB; r += 77 * MiB + 4097) {
-		uint64_t s = kj_bplan_default_size(r);
+		uint64_t s = kj_b_layout_default_size(r);
 
 		assert_int_equal(s % (2 * MiB), 0);
 		assert_true(s >= 160 * MiB && s <= 512 * MiB);
@@ -175,8 +175,8 @@ static void test_default_size(void **state)
 static void test_make_qemu(void **state)
 {
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_err e;
 
 	parse(IOMEM_LOW, &mm);
@@ -199,8 +199,8 @@ static void test_make_qemu(void **state)
 static void test_make_below_4g(void **state)
 {
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_err e;
 
 	parse(IOMEM_LOW IOMEM_HIGH, &mm);
@@ -227,8 +227,8 @@ static void test_make_avoids_kernel(void **state)
 		"  7b800000-7bb7bfff : Kernel data\n"
 		"  7c0b4000-7c7fffff : Kernel bss\n";
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_err e;
 
 	parse(text, &mm);
@@ -264,8 +264,8 @@ static void test_make_keep_out(void **state)
 {
 	struct kj_memmap mm;
 	struct kj_ranges ko = { 0 };
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_err e = { 0 };
 
 	parse(IOMEM_LOW, &mm);
@@ -287,8 +287,8 @@ static void test_make_keep_out(void **state)
 static void test_make_kernel_align(void **state)
 {
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_err e;
 
 	parse(IOMEM_LOW, &mm);
@@ -312,8 +312,8 @@ static void test_make_low_range(void **state)
 	/* one range from near zero past 1 MiB: clipped at 1 MiB */
 	static const char one[] = "00000400-7fffffff : System RAM\n";
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_err e;
 
 	parse(two, &mm);
@@ -344,8 +344,8 @@ static void test_make_kernel_min(void **state)
 		"00100000-7ffdffff : System RAM\n"
 		"  20000000-7fdfffff : Kernel code\n";
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_err e;
 
 	parse(text, &mm);
@@ -392,8 +392,8 @@ static void test_make_kernel_min(void **state)
 static void test_make_explicit(void **state)
 {
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_err e;
 
 	parse(IOMEM_LOW IOMEM_HIGH, &mm);
@@ -456,7 +456,7 @@ static void test_make_explicit_keep_out(void **state)
 {
 	struct kj_memmap mm;
 	struct kj_ranges ko = { 0 };
-	struct kj_bplan_in in;
+	struct kj_b_layout_in in;
 	struct kj_err e = { 0 };
 
 	parse(IOMEM_LOW, &mm);
@@ -474,8 +474,8 @@ static void test_make_explicit_keep_out(void **state)
 static void test_refuse_too_small(void **state)
 {
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_err e;
 
 	parse(IOMEM_LOW, &mm);
@@ -503,8 +503,8 @@ static void test_refuse_too_small(void **state)
 static void test_refuse_half_of_ram(void **state)
 {
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_err e;
 
 	parse(IOMEM_LOW, &mm);
@@ -535,7 +535,7 @@ static void test_refuse_no_low_ram(void **state)
 		"00000800-000fffff : Reserved\n"
 		"00100000-7fffffff : System RAM\n";
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
+	struct kj_b_layout_in in;
 
 	parse(none, &mm);
 	in = typical(&mm);
@@ -553,7 +553,7 @@ static void test_refuse_no_fit(void **state)
 {
 	struct kj_memmap mm;
 	struct kj_ranges ko = { 0 };
-	struct kj_bplan_in in;
+	struct kj_b_layout_in in;
 	struct kj_err e = { 0 };
 
 	parse(IOMEM_LOW, &mm);
@@ -565,7 +565,7 @@ static void test_refuse_no_fit(void **state)
 	expect_refused(&in, ENOSPC, "no contiguous 256 MiB of RAM below 4 GiB");
 	in.region_size = 96 * MiB;
 	{
-		struct kj_bplan p;
+		struct kj_b_layout p;
 
 		assert_int_equal(make(&in, &p, &e), 0);
 		check_plan(&in, &p);
@@ -584,7 +584,7 @@ static int cmp_seg(const void *a, const void *b)
 	return (x->mem > y->mem) - (x->mem < y->mem);
 }
 
-static void check_segments(const struct kj_bplan *p, const struct kj_segment *seg,
+static void check_segments(const struct kj_b_layout *p, const struct kj_segment *seg,
 			   int n, const void *bufs[3], const uint64_t filesz[3],
 			   const uint64_t memsz[3])
 {
@@ -645,8 +645,8 @@ static void test_segments(void **state)
 {
 	static uint8_t kernel[0x252000], initrd[20 * MiB + 123], blob[3 * PAGE];
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_segment seg[KJ_KEXEC_SEGMENT_MAX];
 	struct kj_err e;
 	int n = -1;
@@ -654,7 +654,7 @@ static void test_segments(void **state)
 	parse(IOMEM_LOW, &mm);
 	in = typical(&mm);
 	assert_int_equal(make(&in, &p, &e), 0);
-	assert_int_equal(kj_bplan_segments(&p, kernel, sizeof(kernel), in.kernel_memsz,
+	assert_int_equal(kj_b_layout_segments(&p, kernel, sizeof(kernel), in.kernel_memsz,
 					   initrd, sizeof(initrd), blob, sizeof(blob),
 					   seg, &n, &e), 0);
 	{
@@ -675,7 +675,7 @@ static void test_segments(void **state)
 	in.initrd_size = 0;
 	assert_int_equal(make(&in, &p, &e), 0);
 	assert_int_equal(p.initrd_addr, p.blob_addr);
-	assert_int_equal(kj_bplan_segments(&p, kernel, sizeof(kernel), in.kernel_memsz,
+	assert_int_equal(kj_b_layout_segments(&p, kernel, sizeof(kernel), in.kernel_memsz,
 					   NULL, 0, blob, sizeof(blob), seg, &n, &e), 0);
 	{
 		const void *bufs[3] = { kernel, NULL, blob };
@@ -697,7 +697,7 @@ static void test_segments_hand_made(void **state)
 	const void *bufs[3] = { k, r, b };
 	const uint64_t fs[3] = { sizeof(k), sizeof(r), sizeof(b) };
 	const uint64_t ms[3] = { 0x5000, 3, 100 };
-	struct kj_bplan p = {
+	struct kj_b_layout p = {
 		.region_start = 0x10000000, .region_end = 0x10100000,
 		.low_start = 0x1000, .low_end = 0x1000,		/* empty */
 		.kernel_addr = 0x10020000,			/* gap before */
@@ -708,7 +708,7 @@ static void test_segments_hand_made(void **state)
 	struct kj_err e = { 0 };
 	int n = -1;
 
-	assert_int_equal(kj_bplan_segments(&p, k, sizeof(k), 0x5000, r, sizeof(r), b,
+	assert_int_equal(kj_b_layout_segments(&p, k, sizeof(k), 0x5000, r, sizeof(r), b,
 					   sizeof(b), seg, &n, &e), 0);
 	check_segments(&p, seg, n, bufs, fs, ms);
 	assert_int_equal(n, 6);	/* gap, kernel, gap, initrd, blob, rest */
@@ -716,7 +716,7 @@ static void test_segments_hand_made(void **state)
 
 	/* the blob reaching exactly the end: no empty last segment */
 	p.blob_addr = p.region_end - PAGE;
-	assert_int_equal(kj_bplan_segments(&p, k, sizeof(k), 0x5000, r, sizeof(r), b,
+	assert_int_equal(kj_b_layout_segments(&p, k, sizeof(k), 0x5000, r, sizeof(r), b,
 					   sizeof(b), seg, &n, &e), 0);
 	check_segments(&p, seg, n, bufs, fs, ms);
 	assert_int_equal(seg[n - 1].mem, p.blob_addr);
@@ -724,20 +724,20 @@ static void test_segments_hand_made(void **state)
 	/* overlapping pieces */
 	p.initrd_addr = 0x10024000;
 	p.blob_addr = 0x10031000;
-	assert_int_equal(kj_bplan_segments(&p, k, sizeof(k), 0x5000, r, sizeof(r), b,
+	assert_int_equal(kj_b_layout_segments(&p, k, sizeof(k), 0x5000, r, sizeof(r), b,
 					   sizeof(b), seg, &n, &e), -1);
 	assert_non_null(strstr(e.msg, "overlap"));
 	/* the last piece runs past the region */
 	p.initrd_addr = 0x10030000;
 	p.blob_addr = p.region_end;
-	assert_int_equal(kj_bplan_segments(&p, k, sizeof(k), 0x5000, r, sizeof(r), b,
+	assert_int_equal(kj_b_layout_segments(&p, k, sizeof(k), 0x5000, r, sizeof(r), b,
 					   sizeof(b), seg, &n, &e), -1);
 	assert_non_null(strstr(e.msg, "overrun"));
 }
 
 /* --- e820 ----------------------------------------------------------------- */
 
-static void check_e820(const struct kj_bplan *p, uint64_t blob_size,
+static void check_e820(const struct kj_b_layout *p, uint64_t blob_size,
 		       const struct kj_memmap *mm, const struct kj_e820 *t, int n)
 {
 	struct kj_ranges want = { 0 }, got = { 0 };
@@ -816,8 +816,8 @@ static void check_e820(const struct kj_bplan *p, uint64_t blob_size,
 static void test_e820_qemu(void **state)
 {
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_e820 t[KJ_E820_MAX];
 	struct kj_err e;
 	int n = -1;
@@ -825,7 +825,7 @@ static void test_e820_qemu(void **state)
 	parse(IOMEM_LOW IOMEM_HIGH, &mm);
 	in = typical(&mm);
 	assert_int_equal(make(&in, &p, &e), 0);
-	assert_int_equal(kj_bplan_e820(&p, in.blob_size, &mm, t, &n, &e), 0);
+	assert_int_equal(kj_b_layout_e820(&p, in.blob_size, &mm, t, &n, &e), 0);
 	check_e820(&p, in.blob_size, &mm, t, n);
 	/* by hand: 8 firmware ranges, low RAM, RAM, blob, RAM */
 	assert_int_equal(n, 12);
@@ -868,8 +868,8 @@ static void test_e820_firmware_in_region(void **state)
 		"fee00000-fee00fff : Local APIC\n"
 		"  fee00000-fee00fff : Reserved\n";
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_e820 t[KJ_E820_MAX];
 	struct kj_err e;
 	int n = -1;
@@ -879,7 +879,7 @@ static void test_e820_firmware_in_region(void **state)
 	in.region_addr = 0x40000000;
 	in.region_size = 256 * MiB;
 	assert_int_equal(make(&in, &p, &e), 0);
-	assert_int_equal(kj_bplan_e820(&p, in.blob_size, &mm, t, &n, &e), 0);
+	assert_int_equal(kj_b_layout_e820(&p, in.blob_size, &mm, t, &n, &e), 0);
 	check_e820(&p, in.blob_size, &mm, t, n);
 	for (int i = 0; i < n; i++) {
 		if (t[i].addr == 0xbffe0000)
@@ -898,8 +898,8 @@ static void test_e820_too_many(void **state)
 	size_t cap = 200 * 64, len = 0;
 	char *text = malloc(cap);
 	struct kj_memmap mm;
-	struct kj_bplan_in in;
-	struct kj_bplan p;
+	struct kj_b_layout_in in;
+	struct kj_b_layout p;
 	struct kj_e820 t[KJ_E820_MAX];
 	struct kj_err e;
 	int n = -1;
@@ -914,7 +914,7 @@ static void test_e820_too_many(void **state)
 	parse(text, &mm);
 	in = typical(&mm);
 	assert_int_equal(make(&in, &p, &e), 0);
-	assert_int_equal(kj_bplan_e820(&p, in.blob_size, &mm, t, &n, &e), -1);
+	assert_int_equal(kj_b_layout_e820(&p, in.blob_size, &mm, t, &n, &e), -1);
 	assert_int_equal(e.code, E2BIG);
 	assert_non_null(strstr(e.msg, "134 entries"));
 	kj_memmap_free(&mm);
@@ -945,5 +945,5 @@ int main(void)
 		cmocka_unit_test(test_e820_too_many),
 	};
 
-	return cmocka_run_group_tests_name("bplan", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("b_layout", tests, NULL, NULL);
 }

@@ -15,8 +15,8 @@
  *   (purgatory, zero page, command line, elfcorehdr) | free for B to run in
  * Pure functions: no I/O.
  */
-#ifndef KJUMP_BPLAN_H
-#define KJUMP_BPLAN_H
+#ifndef KJUMP_B_LAYOUT_H
+#define KJUMP_B_LAYOUT_H
 
 #include <stdint.h>
 
@@ -27,7 +27,7 @@
 #define KJ_B_MIN_FREE	(48ULL << 20)	/* B's memory beyond its images */
 #define KJ_LOW_LIMIT	(1ULL << 20)
 
-struct kj_bplan_in {
+struct kj_b_layout_in {
 	const struct kj_memmap *mm;
 	uint64_t ram_bytes;		/* MemTotal, for the half-of-RAM rule */
 	uint64_t region_size;		/* 0: default */
@@ -43,7 +43,7 @@ struct kj_bplan_in {
 					   * (A's notes), or NULL */
 };
 
-struct kj_bplan {
+struct kj_b_layout {
 	uint64_t region_start, region_end;
 	uint64_t low_start, low_end;	/* may be empty */
 	uint64_t kernel_addr;
@@ -52,21 +52,21 @@ struct kj_bplan {
 };
 
 /* Default region size for a machine with ram_bytes of RAM. */
-uint64_t kj_bplan_default_size(uint64_t ram_bytes);
-int kj_bplan_make(const struct kj_bplan_in *in, struct kj_bplan *p,
+uint64_t kj_b_layout_default_size(uint64_t ram_bytes);
+int kj_b_layout_make(const struct kj_b_layout_in *in, struct kj_b_layout *p,
 		  struct kj_err *e);
 /* B's RAM: the low range and the region, as ranges of type KJ_MEM_RAM. */
-int kj_bplan_b_ram(const struct kj_bplan *p, struct kj_ranges *out,
+int kj_b_layout_b_ram(const struct kj_b_layout *p, struct kj_ranges *out,
 		   struct kj_err *e);
 /* The kexec segments: data segments for kernel, initrd and blob, and
  * data-less segments over every other page of B's memory. */
-int kj_bplan_segments(const struct kj_bplan *p, const void *kernel,
+int kj_b_layout_segments(const struct kj_b_layout *p, const void *kernel,
 		      uint64_t kernel_filesz, uint64_t kernel_memsz,
 		      const void *initrd, uint64_t initrd_size,
 		      const void *blob, uint64_t blob_size,
 		      struct kj_segment *seg, int *nseg, struct kj_err *e);
 /* B's e820: its RAM, A's firmware ranges, the blob reserved. */
-int kj_bplan_e820(const struct kj_bplan *p, uint64_t blob_size,
+int kj_b_layout_e820(const struct kj_b_layout *p, uint64_t blob_size,
 		  const struct kj_memmap *mm, struct kj_e820 *out, int *n,
 		  struct kj_err *e);
 
