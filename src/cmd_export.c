@@ -17,7 +17,7 @@
 #include "cli.h"
 #include "../lib/elfcore.h"
 #include "../lib/image.h"
-#include "../lib/imgmem.h"
+#include "../lib/a_memory.h"
 #include "../lib/ranges.h"
 
 #define PAGE 4096ULL
@@ -50,7 +50,7 @@ static uint64_t direct_map_offset(const struct kj_img *img)
 static int export(struct kj_img *img, const char *out, struct kj_err *e)
 {
 	struct kj_core_seg *seg = NULL;
-	struct kj_imgmem m;
+	struct kj_a_from_image m;
 	size_t nseg = 0, nram = 0;
 	uint64_t pgoff = direct_map_offset(img), data_off, at;
 	uint8_t *hdr = NULL, *note = NULL, page[PAGE];
@@ -60,7 +60,7 @@ static int export(struct kj_img *img, const char *out, struct kj_err *e)
 	if (!img->vmcoreinfo_len)
 		return kj_fail(e, ENOENT, "the image has no VMCOREINFO; tools could not "
 			       "read the core");
-	if (kj_imgmem_init(&m, img, e))
+	if (kj_a_from_image_init(&m, img, e))
 		return -1;
 	for (uint64_t i = 0; i < img->nmemmap; i++)
 		nram += img->memmap[i].type == 1;
@@ -134,7 +134,7 @@ static int export(struct kj_img *img, const char *out, struct kj_err *e)
 		for (uint64_t pa = seg[j].paddr; pa < seg[j].paddr + seg[j].filesz; pa += PAGE) {
 			bool present;
 
-			if (kj_imgmem_page(&m, pa / PAGE, page, &present, e))
+			if (kj_a_from_image_page(&m, pa / PAGE, page, &present, e))
 				goto out;
 			done++;
 			if (present && !kj_img_page_is_zero(page) &&
@@ -160,7 +160,7 @@ out:
 	free(hdr);
 	free(note);
 	free(seg);
-	kj_imgmem_free(&m);
+	kj_a_from_image_free(&m);
 	return ret;
 }
 

@@ -11,7 +11,7 @@
 
 #include "cli.h"
 #include "peer.h"
-#include "../lib/amem.h"
+#include "../lib/a_memory.h"
 #include "../lib/vmcore.h"
 
 static void help(void)
@@ -41,7 +41,7 @@ int cmd_peek(int argc, char **argv)
 	uint64_t addr, len;
 	bool raw = false, physical = false;
 	struct kj_peer peer;
-	struct kj_amem am;
+	struct kj_a_from_vmcore am;
 	uint8_t *buf;
 	int c;
 
@@ -64,12 +64,12 @@ int cmd_peek(int argc, char **argv)
 	if (!buf)
 		return KJ_EXIT_FAIL;
 	if (!physical && !strcmp(path, "/proc/vmcore") && kj_peer_read(&peer, &e) == 0) {
-		if (kj_amem_open(&am, peer.entry, &e) || kj_amem_read(&am, addr, buf, len, &e)) {
+		if (kj_a_from_vmcore_open(&am, peer.entry, &e) || kj_a_from_vmcore_read(&am, addr, buf, len, &e)) {
 			free(buf);
-			kj_amem_close(&am);
+			kj_a_from_vmcore_close(&am);
 			return kj_report(&e);
 		}
-		kj_amem_close(&am);
+		kj_a_from_vmcore_close(&am);
 	} else {
 		if (kj_vmcore_open(&v, path, &e)) {
 			free(buf);

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/amem.h"
+#include "../lib/a_memory.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
 #include "../lib/preflight.h"

@@ -22,7 +22,7 @@
 #include "cli.h"
 #include "peer.h"
 #include "state.h"
-#include "../lib/amem.h"
+#include "../lib/a_memory.h"
 #include "../lib/image.h"
 #include "../lib/memmap.h"
 #include "../lib/pagefilter.h"
@@ -34,11 +34,11 @@
 
 static int amem_rd(void *ctx, uint64_t pa, void *buf, size_t len, struct kj_err *e)
 {
-	return kj_amem_read(ctx, pa, buf, len, e);
+	return kj_a_from_vmcore_read(ctx, pa, buf, len, e);
 }
 
 /* A's RAM: what /proc/vmcore shows of it, plus B's own memory. */
-static int a_ram(const struct kj_amem *m, struct kj_ranges *ram, struct kj_err *e)
+static int a_ram(const struct kj_a_from_vmcore *m, struct kj_ranges *ram, struct kj_err *e)
 {
 	memset(ram, 0, sizeof(*ram));
 	for (size_t i = 0; i < m->vm.core.nseg; i++) {
@@ -60,7 +60,7 @@ static int a_ram(const struct kj_amem *m, struct kj_ranges *ram, struct kj_err *
 }
 
 /* Backup map -> runs of the image's remap section. */
-static int remap_runs(const struct kj_amem *m, struct kj_img_remap **out, size_t *n,
+static int remap_runs(const struct kj_a_from_vmcore *m, struct kj_img_remap **out, size_t *n,
 		      struct kj_err *e)
 {
 	struct kj_img_remap *r = calloc(m->nmap ? m->nmap : 1, sizeof(*r));
@@ -85,7 +85,7 @@ static int remap_runs(const struct kj_amem *m, struct kj_img_remap **out, size_t
 }
 
 /* A's virtual mappings, as its /proc/vmcore program headers give them. */
-static int set_vmap(const struct kj_amem *m, struct kj_img_writer *w, struct kj_err *e)
+static int set_vmap(const struct kj_a_from_vmcore *m, struct kj_img_writer *w, struct kj_err *e)
 {
 	struct kj_img_vmap *v = calloc(m->vm.core.nseg + 1, sizeof(*v));
 	size_t n = 0;
@@ -146,7 +146,7 @@ static void progress(const struct kj_save_opts *o, uint64_t done, uint64_t total
 int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_err *e)
 {
 	struct kj_peer peer;
-	struct kj_amem m;
+	struct kj_a_from_vmcore m;
 	struct kj_vmcoreinfo vi;
 	struct kj_freemap fm = { 0 };
 	struct kj_pagefilter_stats fst = { 0 };
@@ -169,7 +169,7 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 			       "copy of A's re-entry page from its first jump back, not "
 			       "A's page: an image would hold the copy. Unload B in A "
 			       "and start it anew");
-	if (kj_peer_read(&peer, e) || kj_amem_open(&m, peer.entry, e))
+	if (kj_peer_read(&peer, e) || kj_a_from_vmcore_open(&m, peer.entry, e))
 		return -1;
 	have_m = true;
 	if (!m.vm.vmcoreinfo) {
@@ -284,7 +284,7 @@ out:
 	if (have_vi)
 		kj_vmcoreinfo_free(&vi);
 	if (have_m)
-		kj_amem_close(&m);
+		kj_a_from_vmcore_close(&m);
 	return ret;
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "imgmem.h"
+#include "a_memory.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 
 #define PAGE 4096ULL
 
-int kj_imgmem_init(struct kj_imgmem *m, struct kj_img *img, struct kj_err *e)
+int kj_a_from_image_init(struct kj_a_from_image *m, struct kj_img *img, struct kj_err *e)
 {
 	memset(m, 0, sizeof(*m));
 	if (!img->complete)
@@ -20,13 +20,13 @@ int kj_imgmem_init(struct kj_imgmem *m, struct kj_img *img, struct kj_err *e)
 	return 0;
 }
 
-void kj_imgmem_free(struct kj_imgmem *m)
+void kj_a_from_image_free(struct kj_a_from_image *m)
 {
 	free(m->chunk);
 	memset(m, 0, sizeof(*m));
 }
 
-uint64_t kj_imgmem_source(const struct kj_img *img, uint64_t pfn, bool *in_b)
+uint64_t kj_a_from_image_source(const struct kj_img *img, uint64_t pfn, bool *in_b)
 {
 	const struct kj_img_header *h = &img->hdr;
 
@@ -51,11 +51,11 @@ uint64_t kj_imgmem_source(const struct kj_img *img, uint64_t pfn, bool *in_b)
 	return pfn;
 }
 
-int kj_imgmem_page(struct kj_imgmem *m, uint64_t pfn, void *out, bool *present,
+int kj_a_from_image_page(struct kj_a_from_image *m, uint64_t pfn, void *out, bool *present,
 		   struct kj_err *e)
 {
 	bool in_b;
-	uint64_t src = kj_imgmem_source(m->img, pfn, &in_b), idx;
+	uint64_t src = kj_a_from_image_source(m->img, pfn, &in_b), idx;
 	int kind;
 
 	*present = false;

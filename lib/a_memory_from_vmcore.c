@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "amem.h"
+#include "a_memory.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -65,7 +65,7 @@ static int vm_read(void *ctx, uint64_t pa, void *buf, size_t len, struct kj_err 
 	return kj_vmcore_read(ctx, pa, buf, len, e);
 }
 
-int kj_amem_open(struct kj_amem *m, uint64_t a_entry, struct kj_err *e)
+int kj_a_from_vmcore_open(struct kj_a_from_vmcore *m, uint64_t a_entry, struct kj_err *e)
 {
 	memset(m, 0, sizeof(*m));
 	m->a_entry = a_entry;
@@ -75,13 +75,13 @@ int kj_amem_open(struct kj_amem *m, uint64_t a_entry, struct kj_err *e)
 	if (kj_bmem_read(&m->b_mem, e) ||
 	    kj_kimage_find_map(vm_read, &m->vm, a_entry & ~(PAGE - 1), &m->b_mem,
 			       &m->map, &m->nmap, e)) {
-		kj_amem_close(m);
+		kj_a_from_vmcore_close(m);
 		return -1;
 	}
 	return 0;
 }
 
-void kj_amem_close(struct kj_amem *m)
+void kj_a_from_vmcore_close(struct kj_a_from_vmcore *m)
 {
 	if (m->vm_open)
 		kj_vmcore_close(&m->vm);
@@ -90,7 +90,7 @@ void kj_amem_close(struct kj_amem *m)
 	memset(m, 0, sizeof(*m));
 }
 
-uint64_t kj_amem_where(const struct kj_amem *m, uint64_t pa)
+uint64_t kj_a_from_vmcore_where(const struct kj_a_from_vmcore *m, uint64_t pa)
 {
 	uint64_t page = pa & ~(PAGE - 1);
 
@@ -100,7 +100,7 @@ uint64_t kj_amem_where(const struct kj_amem *m, uint64_t pa)
 	return src ? src + (pa & (PAGE - 1)) : 0;
 }
 
-int kj_amem_read(struct kj_amem *m, uint64_t pa, void *buf, size_t len,
+int kj_a_from_vmcore_read(struct kj_a_from_vmcore *m, uint64_t pa, void *buf, size_t len,
 		 struct kj_err *e)
 {
 	uint8_t *out = buf;
@@ -111,7 +111,7 @@ int kj_amem_read(struct kj_amem *m, uint64_t pa, void *buf, size_t len,
 
 		if (n > len)
 			n = len;
-		at = kj_amem_where(m, pa);
+		at = kj_a_from_vmcore_where(m, pa);
 		if (!at)
 			return kj_fail(e, ENODATA, "A had nothing at 0x%llx (a free page "
 				       "the kernel lent to B)", (unsigned long long)pa);
