@@ -15,7 +15,8 @@
 #include <time.h>
 
 #include "cli.h"
-#include "../lib/afacts.h"
+#include "../lib/a_dump_facts.h"
+#include "../lib/elfcorehdr.h"
 #include "../lib/b_layout.h"
 #include "../lib/bzimage.h"
 #include "../lib/kexec.h"
@@ -54,7 +55,7 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 {
 	struct kj_bzimage bz;
 	struct kj_memmap mm = { 0 };
-	struct kj_afacts *af = calloc(1, sizeof(*af));
+	struct kj_a_dump_facts *af = calloc(1, sizeof(*af));
 	struct kj_program purg = { 0 };
 	struct kj_b_layout plan;
 	struct kj_ranges b_ram = { 0 };
@@ -89,7 +90,7 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 		goto out;
 	}
 	if (kj_memmap_read(&mm, e) || kj_meminfo_read_total(&ram, e) ||
-	    kj_afacts_read(af, &mm, e))
+	    kj_a_dump_facts_read(af, &mm, e))
 		goto out;
 	if (kj_blob_find("purgatory", &pblob, &plen) ||
 	    kj_program_parse(pblob, plen, 1u << 20, &purg, e)) {
@@ -103,7 +104,7 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 	uint64_t cl_off = bp_off + KJ_BOOT_PARAMS_SIZE;
 	uint64_t cl_size = kj_align_up((uint64_t)bz.cmdline_size + 1, 4096);
 	uint64_t core_off = cl_off + cl_size;
-	uint64_t blob_size = core_off + kj_corehdr_max_size(af, &mm.ram);
+	uint64_t blob_size = core_off + kj_elfcorehdr_max_size(af, &mm.ram);
 
 	/* B reads A's notes in place: keep its region off them. */
 	struct kj_ranges keep_out = { 0 };
@@ -128,7 +129,7 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 	int planned = kj_b_layout_make(&in, &plan, e);
 	kj_ranges_free(&keep_out);
 	if (planned || kj_b_layout_b_ram(&plan, &b_ram, e) ||
-	    kj_corehdr_build(af, &mm.ram, &b_ram, &core, &core_len, e))
+	    kj_elfcorehdr_build(af, &mm.ram, &b_ram, &core, &core_len, e))
 		goto out;
 	if (core_off + core_len > blob_size) {
 		kj_fail(e, EOVERFLOW, "internal: elfcorehdr larger than planned");

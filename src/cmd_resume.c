@@ -24,7 +24,7 @@
 
 #include "cli.h"
 #include "dpages.h"
-#include "../lib/afacts.h"
+#include "../lib/a_dump_facts.h"
 #include "../lib/image.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
@@ -78,14 +78,14 @@ static void progress(uint64_t done, uint64_t total, void *arg)
  * the 4-level kernel half. 0 when unknown. */
 static int my_levels(void)
 {
-	struct kj_afacts *f = calloc(1, sizeof(*f));
+	struct kj_a_dump_facts *f = calloc(1, sizeof(*f));
 	struct kj_memmap mm;
 	struct kj_err e;
 	char *ci = NULL;
 	int lv = 0;
 
 	if (f && kj_memmap_read(&mm, &e) == 0) {
-		if (kj_afacts_read(f, &mm, &e) == 0 || f->page_offset_known) {
+		if (kj_a_dump_facts_read(f, &mm, &e) == 0 || f->page_offset_known) {
 			if (f->page_offset_known)
 				lv = f->page_offset < 0xff80000000000000ULL ? 5 : 4;
 		}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests for lib/elfcore.c and kj_corehdr_build (lib/afacts.c).
+ * Unit tests for lib/elfcore.c and kj_elfcorehdr_build (lib/elfcorehdr.c).
  *
  * elfcore: headers written then parsed back field for field; the bytes of
  * the ELF header; kj_core_locate across several PT_LOADs (edges, holes,
@@ -14,7 +14,7 @@
  * corehdr: from synthetic facts and A/B RAM ranges, PT_NOTEs first, then
  * the kernel text PT_LOAD, then PT_LOADs that are exactly A's RAM minus
  * B's, with p_offset = paddr and vaddr = page_offset + paddr; the size
- * within kj_corehdr_max_size, also for random maps.
+ * within kj_elfcorehdr_max_size, also for random maps.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,7 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/afacts.h"
+#include "../../lib/a_dump_facts.h"
+#include "../../lib/elfcorehdr.h"
 #include "../../lib/elfcore.h"
 
 #define PAGE 4096ULL
@@ -566,14 +567,14 @@ static void test_notes_hostile(void **state)
 	free(run);
 }
 
-/* --- kj_corehdr_build ---------------------------------------------------------- */
+/* --- kj_elfcorehdr_build ---------------------------------------------------------- */
 
 #define PAGE_OFFSET 0xffff888000000000ULL
 #define KTEXT_VA 0xffffffff81000000ULL
 
-static struct kj_afacts *facts(void)
+static struct kj_a_dump_facts *facts(void)
 {
-	struct kj_afacts *f = calloc(1, sizeof(*f));
+	struct kj_a_dump_facts *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
 	f->vmcoreinfo_addr = 0x2d8f1000;
@@ -599,7 +600,7 @@ static void add(struct kj_ranges *rs, uint64_t s, uint64_t t)
 }
 
 /* Check a corehdr against the facts and A's RAM minus B's. */
-static void check_corehdr(const struct kj_afacts *f, const struct kj_ranges *a,
+static void check_corehdr(const struct kj_a_dump_facts *f, const struct kj_ranges *a,
 			  const struct kj_ranges *b, const uint8_t *hdr, size_t len)
 {
 	struct kj_ranges want = { 0 }, got = { 0 };
@@ -610,7 +611,7 @@ static void check_corehdr(const struct kj_afacts *f, const struct kj_ranges *a,
 		!kj_ranges_overlaps(b, f->ktext_pa, f->ktext_pa + f->ktext_size);
 
 	assert_int_equal(len % 4096, 0);
-	assert_true(len <= kj_corehdr_max_size(f, a));
+	assert_true(len <= kj_elfcorehdr_max_size(f, a));
 	if (kj_elfcore_parse(hdr, len, 0, &c, &e))
 		fail_msg("corehdr does not parse: %s", e.msg);
 	assert_true(kj_elfcore_headers_size(c.nseg) <= len);
@@ -666,15 +667,15 @@ static void check_corehdr(const struct kj_afacts *f, const struct kj_ranges *a,
 	kj_core_free(&c);
 }
 
-static void build_check(const struct kj_afacts *f, const struct kj_ranges *a,
+static void build_check(const struct kj_a_dump_facts *f, const struct kj_ranges *a,
 			const struct kj_ranges *b, size_t *nseg)
 {
 	uint8_t *hdr = NULL;
 	size_t len = 0;
 	struct kj_err e = { 0 };
 
-	if (kj_corehdr_build(f, a, b, &hdr, &len, &e))
-		fail_msg("kj_corehdr_build: %s", e.msg);
+	if (kj_elfcorehdr_build(f, a, b, &hdr, &len, &e))
+		fail_msg("kj_elfcorehdr_build: %s", e.msg);
 	assert_non_null(hdr);
 	check_corehdr(f, a, b, hdr, len);
 	if (nseg)
@@ -684,7 +685,7 @@ static void build_check(const struct kj_afacts *f, const struct kj_ranges *a,
 
 static void test_corehdr_qemu(void **state)
 {
-	struct kj_afacts *f = facts();
+	struct kj_a_dump_facts *f = facts();
 	struct kj_ranges a = { 0 }, b = { 0 };
 	size_t n;
 	uint8_t *hdr = NULL;
@@ -702,7 +703,7 @@ static void test_corehdr_qemu(void **state)
 	assert_int_equal(n, 9);
 
 	/* the RAM PT_LOADs by hand */
-	assert_int_equal(kj_corehdr_build(f, &a, &b, &hdr, &len, &e), 0);
+	assert_int_equal(kj_elfcorehdr_build(f, &a, &b, &hdr, &len, &e), 0);
 	assert_int_equal(len, 4096);
 	assert_int_equal(kj_elfcore_parse(hdr, len, 0, &c, &e), 0);
 	assert_int_equal(c.seg[6].paddr, 0x100000);
@@ -722,7 +723,7 @@ static void test_corehdr_qemu(void **state)
 
 static void test_corehdr_variants(void **state)
 {
-	struct kj_afacts *f = facts();
+	struct kj_a_dump_facts *f = facts();
 	struct kj_ranges a = { 0 }, b = { 0 };
 	size_t n;
 
@@ -783,10 +784,10 @@ static void test_corehdr_variants(void **state)
 
 /* Random A maps (many ranges) with B as the planner makes it (a low range
  * and a region, each possibly splitting an A range): always exact, always
- * within kj_corehdr_max_size. */
+ * within kj_elfcorehdr_max_size. */
 static void test_corehdr_random(void **state)
 {
-	struct kj_afacts *f = facts();
+	struct kj_a_dump_facts *f = facts();
 	uint64_t x = 12345;
 
 	for (int it = 0; it < 300; it++) {

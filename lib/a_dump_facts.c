@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "afacts.h"
+#include "a_dump_facts.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "elfcore.h"
 
 static int read_hex_pair(const char *path, uint64_t *a, uint64_t *b)
 {
@@ -31,7 +30,7 @@ static int read_hex_pair(const char *path, uint64_t *a, uint64_t *b)
 
 /* The direct map's base, from /proc/kcore's program headers: for RAM,
  * p_vaddr = page_offset + p_paddr. */
-static void read_page_offset(struct kj_afacts *f)
+static void read_page_offset(struct kj_a_dump_facts *f)
 {
 	Elf64_Ehdr eh;
 	int fd = open("/proc/kcore", O_RDONLY | O_CLOEXEC);
@@ -62,7 +61,7 @@ static void read_page_offset(struct kj_afacts *f)
 
 /* The kernel image mapping: "Kernel code" in /proc/iomem starts at _text,
  * whose virtual address /proc/kallsyms gives (to root). */
-static void read_ktext(struct kj_afacts *f, const struct kj_memmap *mm)
+static void read_ktext(struct kj_a_dump_facts *f, const struct kj_memmap *mm)
 {
 	uint64_t lo = UINT64_MAX, hi = 0;
 	FILE *k;
@@ -98,7 +97,7 @@ static void read_ktext(struct kj_afacts *f, const struct kj_memmap *mm)
 	fclose(k);
 }
 
-static void read_rsdp(struct kj_afacts *f)
+static void read_rsdp(struct kj_a_dump_facts *f)
 {
 	FILE *s = fopen("/sys/firmware/efi/systab", "re");
 	char line[128];
@@ -114,7 +113,7 @@ static void read_rsdp(struct kj_afacts *f)
 	fclose(s);
 }
 
-int kj_afacts_read(struct kj_afacts *f, const struct kj_memmap *mm, struct kj_err *e)
+int kj_a_dump_facts_read(struct kj_a_dump_facts *f, const struct kj_memmap *mm, struct kj_err *e)
 {
 	char path[96];
 
@@ -145,67 +144,4 @@ int kj_afacts_read(struct kj_afacts *f, const struct kj_memmap *mm, struct kj_er
 	read_ktext(f, mm);
 	read_rsdp(f);
 	return 0;
-}
-
-size_t kj_corehdr_max_size(const struct kj_afacts *f, const struct kj_ranges *a_ram)
-{
-	/* every B range can split an A range once; +4 for slack */
-	size_t nseg = 1 + f->ncrash + 1 + a_ram->n + 4 + 2;
-
-	return (kj_elfcore_headers_size(nseg) + 4095) & ~(size_t)4095;
-}
-
-int kj_corehdr_build(const struct kj_afacts *f, const struct kj_ranges *a_ram,
-		     const struct kj_ranges *b_ram, uint8_t **out, size_t *len,
-		     struct kj_err *e)
-{
-	struct kj_ranges visible = { 0 };
-	struct kj_core_seg *seg = NULL;
-	size_t n = 0, size;
-	int ret = -1;
-
-	if (kj_ranges_copy(&visible, a_ram, -1, e))
-		return -1;
-	for (size_t i = 0; i < b_ram->n; i++)
-		if (kj_ranges_subtract(&visible, b_ram->r[i].start, b_ram->r[i].end, e))
-			goto out;
-	seg = calloc(2 + f->ncrash + visible.n, sizeof(*seg));
-	if (!seg) {
-		kj_fail(e, ENOMEM, "out of memory");
-		goto out;
-	}
-	seg[n++] = (struct kj_core_seg){ KJ_SEG_NOTE, f->vmcoreinfo_addr, 0,
-					 f->vmcoreinfo_addr, f->vmcoreinfo_size,
-					 f->vmcoreinfo_size };
-	for (size_t i = 0; f->crash_notes_size && i < f->ncrash; i++)
-		seg[n++] = (struct kj_core_seg){ KJ_SEG_NOTE, f->crash_notes[i], 0,
-						 f->crash_notes[i], f->crash_notes_size,
-						 f->crash_notes_size };
-	if (f->ktext_known && !kj_ranges_overlaps(b_ram, f->ktext_pa,
-						  f->ktext_pa + f->ktext_size))
-		seg[n++] = (struct kj_core_seg){ KJ_SEG_LOAD, f->ktext_pa, f->ktext_va,
-						 f->ktext_pa, f->ktext_size, f->ktext_size };
-	for (size_t i = 0; i < visible.n; i++) {
-		uint64_t s = visible.r[i].start, sz = visible.r[i].end - s;
-
-		seg[n++] = (struct kj_core_seg){ KJ_SEG_LOAD, s,
-			f->page_offset_known ? f->page_offset + s : 0, s, sz, sz };
-	}
-	size = (kj_elfcore_headers_size(n) + 4095) & ~(size_t)4095;
-	*out = calloc(1, size);
-	if (!*out) {
-		kj_fail(e, ENOMEM, "out of memory");
-		goto out;
-	}
-	if (kj_elfcore_write(*out, size, seg, n, e)) {
-		free(*out);
-		*out = NULL;
-		goto out;
-	}
-	*len = size;
-	ret = 0;
-out:
-	free(seg);
-	kj_ranges_free(&visible);
-	return ret;
 }
