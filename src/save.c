@@ -25,7 +25,7 @@
 #include "../lib/a_memory.h"
 #include "../lib/image.h"
 #include "../lib/memmap.h"
-#include "../lib/pagefilter.h"
+#include "../lib/free_pages.h"
 #include "../lib/target.h"
 #include "../lib/vmcoreinfo.h"
 
@@ -149,7 +149,7 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	struct kj_a_from_vmcore m;
 	struct kj_vmcoreinfo vi;
 	struct kj_freemap fm = { 0 };
-	struct kj_pagefilter_stats fst = { 0 };
+	struct kj_free_pages_stats fst = { 0 };
 	struct kj_ranges ram = { 0 };
 	struct kj_target t = { .fd = -1 };
 	struct kj_img_writer *w = NULL;

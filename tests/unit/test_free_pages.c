@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests for lib/pagefilter.c.
+ * Unit tests for lib/free_pages.c and lib/x86_64_page_tables.c: the scan
+ * and the walk it relies on share one model of a whole system A.
  *
  * A's physical memory is a sparse model (pages allocated when written,
  * zeros elsewhere, an optional range whose reads fail) behind the read
@@ -28,7 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/pagefilter.h"
+#include "../../lib/free_pages.h"
+#include "../../lib/x86_64_page_tables.h"
 
 #define KiB (UINT64_C(1) << 10)
 #define MiB (UINT64_C(1) << 20)
@@ -332,7 +334,7 @@ struct sys {
 	uint64_t vmemmap, sz, sme;
 	struct kj_ranges ram;
 	uint64_t *expect;		/* bitmap of MAX_PFN bits */
-	struct kj_pagefilter_stats want;
+	struct kj_free_pages_stats want;
 	uint64_t pte_table_4k;		/* the PTE table of the 4 KiB part */
 };
 
@@ -554,7 +556,7 @@ static void sys_check(struct sys *s)
 {
 	struct kj_vmcoreinfo vi;
 	struct kj_freemap fm;
-	struct kj_pagefilter_stats st;
+	struct kj_free_pages_stats st;
 	struct kj_err e = { 0 };
 	unsigned long reads0 = s->m->reads;
 	int rc;
@@ -635,7 +637,7 @@ static void test_scan_read_error(void **state)
 	struct sys *s = sys_build(&(struct sys_opts){ 4, ENC_612, 64, 0, true });
 	struct kj_vmcoreinfo vi;
 	struct kj_freemap fm;
-	struct kj_pagefilter_stats st;
+	struct kj_free_pages_stats st;
 	struct kj_err e = { 0 };
 
 	/* one 4 KiB page of struct pages: 64 pfns more are unknown, unless a
@@ -723,7 +725,7 @@ static void test_missing_keys(void **state)
 	for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++) {
 		struct kj_vmcoreinfo vi;
 		struct kj_freemap fm;
-		struct kj_pagefilter_stats st;
+		struct kj_free_pages_stats st;
 		struct kj_err e = { 0 };
 
 		sys_vmcoreinfo(s, &vi, optional[i]);
@@ -783,7 +785,7 @@ static void test_nothing_readable(void **state)
 	struct sys *s = sys_build(&(struct sys_opts){ 4, ENC_612, 64, 0, false });
 	struct kj_vmcoreinfo vi;
 	struct kj_freemap fm;
-	struct kj_pagefilter_stats st;
+	struct kj_free_pages_stats st;
 	struct kj_err e = { 0 };
 
 	s->vmemmap += 8 * GiB;	/* unmapped */

@@ -8,15 +8,16 @@
  * `struct page` array, which an x86_64 kernel built with
  * CONFIG_SPARSEMEM_VMEMMAP keeps in the virtual vmemmap area; B translates
  * those virtual addresses through A's own page tables, starting from
- * init_top_pgt, all facts it takes from A's VMCOREINFO.
+ * init_top_pgt (x86_64_page_tables.h), all facts it takes from A's
+ * VMCOREINFO.
  *
  * Every doubt keeps a page: a struct page that cannot be translated or
  * read, a buddy head whose order is impossible, a page type not known to
  * be free. A free page left out of the image is restored as zeros; see
  * kj_find_free_pages() for what that asks of the restorer.
  */
-#ifndef KJUMP_PAGEFILTER_H
-#define KJUMP_PAGEFILTER_H
+#ifndef KJUMP_FREE_PAGES_H
+#define KJUMP_FREE_PAGES_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,40 +27,6 @@
 #include "kimage.h"
 #include "ranges.h"
 #include "vmcoreinfo.h"
-
-/* __START_KERNEL_map: where the kernel image is mapped, at phys_base. */
-#define KJ_X86_START_KERNEL_MAP 0xffffffff80000000ull
-
-struct kj_x86_mmu_cache;	/* private to pagefilter.c */
-
-/* A's paging, as seen from outside. */
-struct kj_x86_mmu {
-	uint64_t top_pa;	/* physical address of init_top_pgt */
-	int levels;		/* 4 or 5 */
-	uint64_t sme_mask;	/* memory-encryption bit(s), cleared from entries */
-	struct kj_x86_mmu_cache *cache;	/* owned; NULL: every lookup walks */
-};
-
-/* From SYMBOL(init_top_pgt) (a kernel-image address: its physical address
- * is va - KJ_X86_START_KERNEL_MAP + NUMBER(phys_base)),
- * NUMBER(pgtable_l5_enabled) (missing: 4-level) and NUMBER(sme_mask)
- * (missing: 0). Allocates the translation cache; release it with
- * kj_x86_mmu_free(). A cache is not thread-safe: one mmu per thread. */
-int kj_x86_mmu_init(struct kj_x86_mmu *mmu, const struct kj_vmcoreinfo *vi,
-		    struct kj_err *e);
-void kj_x86_mmu_free(struct kj_x86_mmu *mmu);
-
-/* Translate A's virtual address `va` through A's page tables, reading them
- * with rd(ctx, ...). 4 KiB, 2 MiB and 1 GiB pages. On success *pa is the
- * physical address and *span (may be NULL) the bytes from va to the end of
- * the page that maps it, so [va, va + *span) is physically contiguous. On
- * failure (not canonical, an entry not present, a table unreadable, a
- * reserved large-page bit) *span is the bytes from va to the end of the
- * region that fails the same way, or 0 when that is not known, so callers
- * can step over holes. The cache keeps the tables of the last walk and the
- * last few translations; it assumes A's memory does not change. */
-int kj_x86_va_to_pa(kj_phys_read_fn rd, void *ctx, const struct kj_x86_mmu *mmu,
-		    uint64_t va, uint64_t *pa, uint64_t *span, struct kj_err *e);
 
 /* A bitmap over pfns [0, max_pfn): set = the page may be left out. */
 struct kj_freemap {
@@ -71,7 +38,7 @@ struct kj_freemap {
 bool kj_freemap_test(const struct kj_freemap *fm, uint64_t pfn);
 void kj_freemap_free(struct kj_freemap *fm);
 
-struct kj_pagefilter_stats {
+struct kj_free_pages_stats {
 	uint64_t pages;		/* pages of `ram` considered */
 	uint64_t free;		/* in free buddy blocks: left out */
 	uint64_t offline;	/* PageOffline: left out */
@@ -115,7 +82,7 @@ struct kj_pagefilter_stats {
  */
 int kj_find_free_pages(kj_phys_read_fn rd, void *ctx,
 		       const struct kj_vmcoreinfo *vi, const struct kj_ranges *ram,
-		       struct kj_freemap *fm, struct kj_pagefilter_stats *st,
+		       struct kj_freemap *fm, struct kj_free_pages_stats *st,
 		       struct kj_err *e);
 
 #endif
