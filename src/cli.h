@@ -61,7 +61,7 @@ int kj_open_image(const char *path, struct kj_img *img, int *fd, struct kj_err *
 int kj_read_file(const char *path, size_t max, uint8_t **data, size_t *len,
 		 struct kj_err *e);
 
-int kj_rescue_main(void);
+int kj_b_init_main(void);
 int cmd_call(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bload.h"
+#include "b_loader.h"
 #include "cli.h"
 #include "../lib/kexec.h"
 #include "../lib/preflight.h"

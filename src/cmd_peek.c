@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "peer.h"
+#include "jump_back.h"
 #include "../lib/a_memory.h"
 #include "../lib/vmcore.h"
 

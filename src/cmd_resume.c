@@ -23,7 +23,7 @@
 #include <zstd.h>
 
 #include "cli.h"
-#include "dpages.h"
+#include "staging_pages.h"
 #include "../lib/a_dump_facts.h"
 #include "../lib/image.h"
 #include "../lib/kexec.h"
@@ -143,7 +143,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	struct kj_vmcoreinfo vi;
 	struct kj_segment seg[KJ_KEXEC_SEGMENT_MAX];
 	uint8_t *manifest = NULL, *cbuf = NULL;
-	struct kj_dpages dp = { 0 };
+	struct kj_staging_pages dp = { 0 };
 	const uint8_t *blob;
 	size_t blen;
 	uint64_t ram, l5 = 0;
@@ -229,7 +229,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		maps.n * sizeof(struct kj_restore_range) + data_pages * 8;
 	struct kj_resume_layout_in in = { &img, &mm.ram, pay_bytes, man_bytes, data_pages * PAGE };
 	if (kj_resume_layout_make(&in, &plan, e) ||
-	    kj_dpages_alloc(&dp, &img, &plan, data_pages, e))
+	    kj_staging_pages_alloc(&dp, &img, &plan, data_pages, e))
 		goto out;
 
 	/* 5. Read every chunk, checking its checksum, into those pages. */
@@ -272,7 +272,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 			memcpy(dp.va[next_page], cbuf + off, cs - off < PAGE ? cs - off : PAGE);
 		progress(c + 1, img.nchunks, &vp);
 	}
-	if (kj_dpages_pin(&dp, e))
+	if (kj_staging_pages_pin(&dp, e))
 		goto out;
 
 	if (kj_program_place(&pay, plan.payload_addr, e))
@@ -320,7 +320,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	loaded = 1;
 	if (!o->quiet)
 		kj_info("loaded in %.1f s", kj_now() - tl);
-	if (kj_dpages_verify(&dp, e))
+	if (kj_staging_pages_verify(&dp, e))
 		goto out;
 	sync();
 	kj_info("entering the saved system (Linux %s); this kernel ends here",
@@ -335,7 +335,7 @@ out:
 
 		kj_kexec_unload(&ue);
 	}
-	kj_dpages_free(&dp);
+	kj_staging_pages_free(&dp);
 	free(cbuf);
 	free(manifest);
 	kj_program_free(&pay);

@@ -25,10 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bload.h"
+#include "b_loader.h"
 #include "cli.h"
 #include "save.h"
-#include "state.h"
+#include "state_file.h"
 #include "../lib/cpio.h"
 #include "../lib/image.h"
 #include "../lib/kexec.h"

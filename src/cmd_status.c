@@ -8,8 +8,8 @@
 #include <time.h>
 
 #include "cli.h"
-#include "peer.h"
-#include "state.h"
+#include "jump_back.h"
+#include "state_file.h"
 #include "../lib/kexec.h"
 #include "../lib/preflight.h"
 

@@ -11,9 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bload.h"
+#include "b_loader.h"
 #include "cli.h"
-#include "peer.h"
+#include "jump_back.h"
 #include "../lib/kexec.h"
 #include "../lib/preflight.h"
 #include "../lib/vmcore.h"

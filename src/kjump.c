@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 
 	/* As B's /init (the initramfs of snapshot and hibernate). */
 	if (getpid() == 1)
-		return kj_rescue_main();
+		return kj_b_init_main();
 
 	if (argc < 2) {
 		usage(stderr);

@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "peer.h"
-#include "state.h"
+#include "jump_back.h"
+#include "state_file.h"
 #include "../lib/a_memory.h"
 #include "../lib/image.h"
 #include "../lib/memmap.h"

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef KJUMP_BLOAD_H
-#define KJUMP_BLOAD_H
+#ifndef KJUMP_B_LOADER_H
+#define KJUMP_B_LOADER_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "state.h"
+#include "state_file.h"
 #include "../lib/error.h"
 
 struct kj_load_opts {

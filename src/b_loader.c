@@ -5,7 +5,7 @@
  * change to the system is the final kexec_load, and the state file after
  * it succeeded.
  */
-#include "bload.h"
+#include "b_loader.h"
 
 #include <errno.h>
 #include <stdio.h>

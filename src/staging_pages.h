@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef KJUMP_DPAGES_H
-#define KJUMP_DPAGES_H
+#ifndef KJUMP_STAGING_PAGES_H
+#define KJUMP_STAGING_PAGES_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "../lib/resume_layout.h"
 
-struct kj_dpages {
+struct kj_staging_pages {
 	void **blocks;
 	size_t nblocks;
 	uint64_t *pa;		/* usable pages, in order: physical ... */
@@ -18,12 +18,12 @@ struct kj_dpages {
 };
 
 /* `need` pages of our memory, each one the saved system does not need. */
-int kj_dpages_alloc(struct kj_dpages *d, const struct kj_img *img,
+int kj_staging_pages_alloc(struct kj_staging_pages *d, const struct kj_img *img,
 		    const struct kj_resume_layout *plan, size_t need, struct kj_err *e);
 /* Pin them (a pipe reference each), so migration cannot move them. */
-int kj_dpages_pin(struct kj_dpages *d, struct kj_err *e);
-/* Fail if any moved since kj_dpages_alloc. */
-int kj_dpages_verify(const struct kj_dpages *d, struct kj_err *e);
-void kj_dpages_free(struct kj_dpages *d);
+int kj_staging_pages_pin(struct kj_staging_pages *d, struct kj_err *e);
+/* Fail if any moved since kj_staging_pages_alloc. */
+int kj_staging_pages_verify(const struct kj_staging_pages *d, struct kj_err *e);
+void kj_staging_pages_free(struct kj_staging_pages *d);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "peer.h"
+#include "jump_back.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -23,14 +23,14 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "peer.h"
+#include "jump_back.h"
 #include "save.h"
-#include "state.h"
+#include "state_file.h"
 #include "../lib/image.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
 
-struct rescue_job {
+struct b_job {
 	char to[256];
 	uint8_t tag[16];
 	uint32_t kind;
@@ -51,7 +51,7 @@ static int hexbytes(const char *s, uint8_t *out, size_t n)
 }
 
 /* Pure: the job from B's command line. */
-int kj_rescue_parse(const char *cmdline, struct rescue_job *j, struct kj_err *e)
+int kj_b_init_parse(const char *cmdline, struct b_job *j, struct kj_err *e)
 {
 	char buf[4096], *save = NULL;
 	bool have_tag = false;
@@ -140,7 +140,7 @@ static unsigned pick_threads(unsigned asked)
 	return t;
 }
 
-static int run_job(const struct rescue_job *j, struct kj_err *e)
+static int run_job(const struct b_job *j, struct kj_err *e)
 {
 
 	struct kj_save_opts o = {
@@ -183,16 +183,16 @@ static int run_job(const struct rescue_job *j, struct kj_err *e)
 	return 0;
 }
 
-int kj_rescue_main(void)
+int kj_b_init_main(void)
 {
-	struct rescue_job j;
+	struct b_job j;
 	struct kj_err e = { 0 };
 	char *cmd = NULL;
 
 	kj_cmd_name = "kjump (B)";
 	mounts();
 	load_modules();
-	if (kj_read_text("/proc/cmdline", &cmd, NULL, &e) || kj_rescue_parse(cmd, &j, &e)) {
+	if (kj_read_text("/proc/cmdline", &cmd, NULL, &e) || kj_b_init_parse(cmd, &j, &e)) {
 		kj_report(&e);
 		free(cmd);
 		for (;;)

@@ -4,8 +4,8 @@
  * key=value file in /run/kjump (tmpfs: it must not outlive the boot, and
  * in B it lives in B's own memory, preserved across switches).
  */
-#ifndef KJUMP_STATE_H
-#define KJUMP_STATE_H
+#ifndef KJUMP_STATE_FILE_H
+#define KJUMP_STATE_FILE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,7 +16,7 @@
 struct kj_state {
 	char role;			/* 'a': kjump load ran here; 'b': we are B */
 	bool loaded;			/* our image is loaded in this kernel */
-	bool stale;			/* B: A's re-entry page is a copy (peer.c) */
+	bool stale;			/* B: A's re-entry page is a copy (jump_back.c) */
 	bool same_kernel;		/* A: B runs this very kernel release */
 	uint64_t region_start, region_end, low_start, low_end;
 	uint64_t entry;			/* where our image is entered */

@@ -3,14 +3,14 @@
  * B's view of its peer A: A's re-entry address (left in B's command line
  * by the purgatory) and the one-page image that jumps there.
  */
-#ifndef KJUMP_PEER_H
-#define KJUMP_PEER_H
+#ifndef KJUMP_JUMP_BACK_H
+#define KJUMP_JUMP_BACK_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "../lib/error.h"
-#include "state.h"
+#include "state_file.h"
 
 struct kj_peer {
 	uint64_t entry;		/* A's re-entry address */
@@ -24,7 +24,7 @@ int kj_peer_parse_cmdline(const char *cmdline, struct kj_peer *p, struct kj_err 
 #define KJ_JUMPBACK_MAGIC 0x314b43424a4bULL	/* "KJBCK1" */
 
 /* Load (once) the image that jumps back to A; one_way for a B without
- * CONFIG_KEXEC_JUMP; *stale: see peer.c. */
+ * CONFIG_KEXEC_JUMP; *stale: see jump_back.c. */
 int kj_peer_load_jump_back(const struct kj_peer *p, bool one_way, bool *stale,
 			   struct kj_err *e);
 /* Can this kernel be re-entered after a jump (CONFIG_KEXEC_JUMP)? */

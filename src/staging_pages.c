@@ -6,7 +6,7 @@
  * pinned with pipe references so they cannot move, and checked once more
  * right before the jump.
  */
-#include "dpages.h"
+#include "staging_pages.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,7 +41,7 @@ static uint64_t mem_available(void)
 	return kb * 1024;
 }
 
-int kj_dpages_alloc(struct kj_dpages *d, const struct kj_img *img,
+int kj_staging_pages_alloc(struct kj_staging_pages *d, const struct kj_img *img,
 		    const struct kj_resume_layout *plan, size_t need, struct kj_err *e)
 {
 	uint64_t avail = mem_available(), used = 0, *pa = NULL;
@@ -103,11 +103,11 @@ int kj_dpages_alloc(struct kj_dpages *d, const struct kj_img *img,
 fail:
 	close(pm);
 	free(pa);
-	kj_dpages_free(d);
+	kj_staging_pages_free(d);
 	return -1;
 }
 
-int kj_dpages_pin(struct kj_dpages *d, struct kj_err *e)
+int kj_staging_pages_pin(struct kj_staging_pages *d, struct kj_err *e)
 {
 	size_t per = PIPE_BYTES / PAGE, npipes = (d->n + per - 1) / per;
 
@@ -133,7 +133,7 @@ int kj_dpages_pin(struct kj_dpages *d, struct kj_err *e)
 	return 0;
 }
 
-int kj_dpages_verify(const struct kj_dpages *d, struct kj_err *e)
+int kj_staging_pages_verify(const struct kj_staging_pages *d, struct kj_err *e)
 {
 	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 
@@ -157,7 +157,7 @@ int kj_dpages_verify(const struct kj_dpages *d, struct kj_err *e)
 	return 0;
 }
 
-void kj_dpages_free(struct kj_dpages *d)
+void kj_staging_pages_free(struct kj_staging_pages *d)
 {
 	for (size_t i = 0; i < d->npipes; i++)
 		close(d->pipes[i]);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "state.h"
+#include "state_file.h"
 
 #include <errno.h>
 #include <inttypes.h>
