@@ -116,6 +116,9 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libkjump.a $(P_ELF)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(KJ_CFLAGS) -DKJ_BUILD_DIR='"$(B)"' -o $@ $< $(B)/libkjump.a -lcmocka $(LIBS)
 
+# It runs the real kjump as PID 1 of a PID namespace.
+$(B)/tests/test_pid_one: $(B)/bin/kjump
+
 $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck: $(B)/tests/%: tests/vm/tools/%.c tests/vm/tools/pattern.h $(B)/libkjump.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(KJ_CFLAGS) -static -o $@ $< $(B)/libkjump.a $(LIBS)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kjump as /init of B: the initramfs `kjump snapshot` and `kjump hibernate`
- * build hold nothing but the static kjump. Running as PID 1 it mounts what
+ * kjump as the init of B: the initramfs `kjump snapshot` and `kjump
+ * hibernate` build holds nothing but the static kjump, as KJ_B_INIT_PATH
+ * (cli.h). Started by B's kernel under that name, it mounts what
  * it needs, saves A's memory to the target named on its command line, and
  * then either jumps back to A (snapshot, or any failure) or powers the
  * machine off (hibernation, once the image is complete and verified).

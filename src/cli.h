@@ -61,6 +61,11 @@ int kj_open_image(const char *path, struct kj_img *img, int *fd, struct kj_err *
 int kj_read_file(const char *path, size_t max, uint8_t **data, size_t *len,
 		 struct kj_err *e);
 
+/* B's init in the initramfs that snapshot and hibernate build. kjump runs
+ * as B's init only when started as PID 1 under exactly this name (the
+ * kernel passes rdinit= as argv[0]): as PID 1 of a container, or as /init
+ * of another initramfs, kjump is an ordinary command. */
+#define KJ_B_INIT_PATH "/kjump-b-init"
 int kj_b_init_main(void);
 int cmd_call(int argc, char **argv);
 int cmd_load(int argc, char **argv);

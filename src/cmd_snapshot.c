@@ -7,7 +7,7 @@
  * `kjump resume TARGET`.
  *
  * Both load, once, a second kernel B whose initramfs is this very (static)
- * kjump as /init, tell it the target on its command line, and switch to
+ * kjump as its init, tell it the target on its command line, and switch to
  * it. Everything that can be checked is checked in A before the jump.
  */
 #include <elf.h>
@@ -91,7 +91,8 @@ static const char *running_kernel(char *buf, size_t n)
 	return NULL;
 }
 
-/* B's initramfs: this kjump as /init, plus the user's extra cpio. */
+/* B's initramfs: this kjump as B's init (KJ_B_INIT_PATH), plus the user's
+ * extra cpio. */
 static int build_initramfs(const char *extra, struct kj_cpio *c, struct kj_err *e)
 {
 	uint8_t *self = NULL, *more = NULL;
@@ -109,7 +110,7 @@ static int build_initramfs(const char *extra, struct kj_cpio *c, struct kj_err *
 		if (ph.p_type == PT_INTERP) {
 			free(self);
 			return kj_fail(e, ENOEXEC, "this kjump is dynamically linked; only a "
-				       "static kjump can be B's /init (build it with 'make')");
+				       "static kjump can be B's init (build it with 'make')");
 		}
 	}
 	int r = kj_cpio_add(c, "dev", 040755, 0, 0, NULL, 0, e) ||
@@ -118,7 +119,7 @@ static int build_initramfs(const char *extra, struct kj_cpio *c, struct kj_err *
 		kj_cpio_add(c, "proc", 040555, 0, 0, NULL, 0, e) ||
 		kj_cpio_add(c, "sys", 040555, 0, 0, NULL, 0, e) ||
 		kj_cpio_add(c, "run", 040755, 0, 0, NULL, 0, e) ||
-		kj_cpio_add(c, "init", 0100755, 0, 0, self, len, e) ||
+		kj_cpio_add(c, KJ_B_INIT_PATH + 1, 0100755, 0, 0, self, len, e) ||
 		kj_cpio_finish(c, e);
 	free(self);
 	if (r)
@@ -281,7 +282,7 @@ static int run(const struct snap_opts *o)
 		if (!o->append)
 			kj_a_consoles(cons + 6, sizeof(cons) - 6);
 		strncat(cons, " ", sizeof(cons) - strlen(cons) - 1);
-		snprintf(append, sizeof(append), "%s%srdinit=/init kjump.to=%s kjump.tag=%s "
+		snprintf(append, sizeof(append), "%s%srdinit=" KJ_B_INIT_PATH " kjump.to=%s kjump.tag=%s "
 			 "kjump.kind=%s kjump.threads=%u kjump.level=%d",
 			 o->append ? o->append : cons, o->append ? " " : "", o->to, tag_hex,
 			 o->hibernate ? "hibernation" : "snapshot", o->threads, o->level);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kjump: kexec jump and kexec-based hibernation from user space.
- * This file only dispatches: one file per subcommand (cmd_<name>.c).
+ * This file only dispatches: each subcommand has its cmd_<name>() in
+ * src/cmd_*.c (commands that share their code, such as info and verify,
+ * share a file).
  */
 #include <stdio.h>
 #include <string.h>
@@ -49,8 +51,9 @@ int main(int argc, char **argv)
 {
 	static char name[64];
 
-	/* As B's /init (the initramfs of snapshot and hibernate). */
-	if (getpid() == 1)
+	/* As B's init (the initramfs of snapshot and hibernate); PID 1 alone
+	 * is not enough: kjump may be the first process of a PID namespace. */
+	if (getpid() == 1 && argc >= 1 && !strcmp(argv[0], KJ_B_INIT_PATH))
 		return kj_b_init_main();
 
 	if (argc < 2) {
