@@ -184,7 +184,7 @@ int kj_preflight(const struct kj_sysinfo *si, unsigned need, bool force,
 			return kj_fail(e, ENOTSUP, "kernel %s is built without "
 				       "CONFIG_KEXEC_JUMP (per %s): a preserve-context "
 				       "jump would not come back; boot a kernel with "
-				       "CONFIG_KEXEC_JUMP=y (see kernel/kjump.config)",
+				       "CONFIG_KEXEC_JUMP=y (see KERNELS in kjump(8))",
 				       si->release, si->config_source);
 		if (!force)
 			return kj_fail(e, ENOTSUP, "cannot tell whether kernel %s has "

@@ -35,7 +35,7 @@ static void help(void)
 	       "\n"
 	       "A needs CONFIG_KEXEC_JUMP=y and CONFIG_CRASH_DUMP=y. B needs\n"
 	       "CONFIG_KEXEC_JUMP, CONFIG_CRASH_DUMP, CONFIG_PROC_VMCORE and CONFIG_ACPI\n"
-	       "to switch back (see docs/kernels.md).\n");
+	       "to switch back (see KERNELS in kjump(8)).\n");
 }
 
 int cmd_load(int argc, char **argv)

@@ -45,7 +45,7 @@ static void help(void)
 	       "Runs in any kernel with CONFIG_KEXEC on the same machine (a stock\n"
 	       "distribution kernel will do), before anything mounts the saved\n"
 	       "system's filesystems read-write: typically from the initramfs (see\n"
-	       "docs/hibernate.md). Verifies the whole image first; if anything is\n"
+	       "RESUMING in kjump(8)). Verifies the whole image first; if anything is\n"
 	       "wrong it says what and changes nothing. On success it does not\n"
 	       "return: the saved system continues, and marks the image consumed.\n"
 	       "\n"
