@@ -91,7 +91,8 @@ $(B)/payload/restore/%.o: payload/restore/%.c payload/include/kjump/restore.h
 
 $(B)/payload/purgatory.elf: $(B)/payload/purgatory/entry.o payload/rt/link.ld
 	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $<
-$(B)/payload/purgatory/entry.o: payload/purgatory/entry.S
+$(B)/payload/purgatory/entry.o: payload/purgatory/entry.S payload/include/kjump/purgatory.h \
+		payload/include/kjump/layout.h
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 $(B)/payload/%.elf: $(P_RT) $(B)/payload/examples/%.o payload/rt/link.ld
