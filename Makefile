@@ -74,7 +74,8 @@ R_OBJ := $(B)/payload/restore/entry.o $(B)/payload/restore/restore.o $(B)/payloa
 J_OBJ := $(B)/payload/jumpback/entry.o $(B)/payload/lib/handover.o
 $(B)/payload/jumpback.elf: $(J_OBJ) payload/rt/link.ld
 	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(J_OBJ)
-$(B)/payload/jumpback/%.o: payload/jumpback/%.S
+$(B)/payload/jumpback/%.o: payload/jumpback/%.S payload/include/kjump/jumpback.h \
+		payload/include/kjump/layout.h
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 $(B)/payload/lib/%.o: payload/lib/%.c payload/lib/handover.h
