@@ -83,10 +83,12 @@ $(B)/payload/lib/%.o: payload/lib/%.c payload/lib/handover.h
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 $(B)/payload/restore.elf: $(R_OBJ) payload/rt/link.ld
 	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(R_OBJ) $(ZSTD_A)
-$(B)/payload/restore/%.o: payload/restore/%.S
+$(B)/payload/restore/%.o: payload/restore/%.S payload/include/kjump/restore.h \
+		payload/include/kjump/layout.h
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
-$(B)/payload/restore/%.o: payload/restore/%.c payload/include/kjump/restore.h
+$(B)/payload/restore/%.o: payload/restore/%.c payload/include/kjump/restore.h \
+		payload/include/kjump/layout.h
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 
