@@ -74,7 +74,8 @@ R_OBJ := $(B)/payload/restore/entry.o $(B)/payload/restore/restore.o $(B)/payloa
 J_OBJ := $(B)/payload/jumpback/entry.o $(B)/payload/lib/handover.o
 $(B)/payload/jumpback.elf: $(J_OBJ) payload/rt/link.ld
 	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(J_OBJ)
-$(B)/payload/jumpback/%.o: payload/jumpback/%.S
+$(B)/payload/jumpback/%.o: payload/jumpback/%.S payload/include/kjump/jumpback.h \
+		payload/include/kjump/layout.h
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 $(B)/payload/lib/%.o: payload/lib/%.c payload/lib/handover.h
@@ -82,16 +83,19 @@ $(B)/payload/lib/%.o: payload/lib/%.c payload/lib/handover.h
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 $(B)/payload/restore.elf: $(R_OBJ) payload/rt/link.ld
 	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(R_OBJ) $(ZSTD_A)
-$(B)/payload/restore/%.o: payload/restore/%.S
+$(B)/payload/restore/%.o: payload/restore/%.S payload/include/kjump/restore.h \
+		payload/include/kjump/layout.h
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
-$(B)/payload/restore/%.o: payload/restore/%.c payload/include/kjump/restore.h
+$(B)/payload/restore/%.o: payload/restore/%.c payload/include/kjump/restore.h \
+		payload/include/kjump/layout.h
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 
 $(B)/payload/purgatory.elf: $(B)/payload/purgatory/entry.o payload/rt/link.ld
 	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $<
-$(B)/payload/purgatory/entry.o: payload/purgatory/entry.S
+$(B)/payload/purgatory/entry.o: payload/purgatory/entry.S payload/include/kjump/purgatory.h \
+		payload/include/kjump/layout.h
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 $(B)/payload/%.elf: $(P_RT) $(B)/payload/examples/%.o payload/rt/link.ld

@@ -27,6 +27,10 @@
 #define MAX_KERNEL (512u << 20)
 #define MAX_INITRD (1u << 30)
 #define ENTRY_KEY "kexec_jump_back_entry=0x"
+/* The placeholder the purgatory overwrites with A's re-entry address. */
+#define ENTRY_PLACEHOLDER "0000000000000000"
+_Static_assert(sizeof(ENTRY_PLACEHOLDER) - 1 == KJ_PURGATORY_ENTRY_DIGITS,
+	       "the placeholder is not as long as what the purgatory writes");
 
 /* The console arguments of A's command line (console=, earlycon,
  * loglevel=, quiet): B talks where and as much as A does. */
@@ -147,7 +151,7 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 	else
 		kj_a_consoles(base, sizeof(base));
 	int cl_len = snprintf(cmdline, sizeof(cmdline), "%s%selfcorehdr=0x%llx kjump.b=1 "
-			      ENTRY_KEY "0000000000000000", base, base[0] ? " " : "",
+			      ENTRY_KEY ENTRY_PLACEHOLDER, base, base[0] ? " " : "",
 			      (unsigned long long)(plan.blob_addr + core_off));
 	if (cl_len < 0 || (size_t)cl_len >= sizeof(cmdline) || (uint32_t)cl_len > bz.cmdline_size) {
 		kj_fail(e, E2BIG, "B's command line would be %d bytes; the kernel takes "
@@ -177,7 +181,8 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 		.magic = KJ_PURGATORY_MAGIC,
 		.kernel_entry = plan.kernel_addr + KJ_BZ_ENTRY64_OFFSET,
 		.boot_params = plan.blob_addr + bp_off,
-		.entry_digits = plan.blob_addr + cl_off + (uint64_t)cl_len - 16,
+		.entry_digits = plan.blob_addr + cl_off + (uint64_t)cl_len -
+				KJ_PURGATORY_ENTRY_DIGITS,
 	};
 	memcpy(purg.image + purg.params_off, &pp, sizeof(pp));
 	memcpy(blob, purg.image, purg.span);

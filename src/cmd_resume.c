@@ -132,6 +132,16 @@ struct resume_opts {
 	const char *target;
 };
 
+/* The image's extents are copied into the manifest as they are. */
+_Static_assert(sizeof(struct kj_img_extent) == sizeof(struct kj_restore_extent) &&
+	       offsetof(struct kj_img_extent, pfn) == offsetof(struct kj_restore_extent, pfn) &&
+	       offsetof(struct kj_img_extent, npages) ==
+	       offsetof(struct kj_restore_extent, npages) &&
+	       offsetof(struct kj_img_extent, kind) == offsetof(struct kj_restore_extent, kind),
+	       "struct kj_img_extent and struct kj_restore_extent differ");
+_Static_assert(KJ_EXT_DATA == KJ_RESTORE_EXT_DATA && KJ_EXT_ZERO == KJ_RESTORE_EXT_ZERO,
+	       "extent kinds differ from the restore payload's (restore.h)");
+
 static int resume(const struct resume_opts *o, struct kj_err *e)
 {
 	struct kj_sysinfo si;

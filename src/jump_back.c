@@ -14,6 +14,7 @@
 #include "../lib/preflight.h"
 #include "../lib/program.h"
 #include "../lib/vmcore.h"
+#include "../payload/include/kjump/jumpback.h"
 #include "cli.h"
 
 int kj_peer_parse_cmdline(const char *cmdline, struct kj_peer *p, struct kj_err *e)
@@ -68,18 +69,25 @@ static int trampoline(uint64_t at, uint64_t a_entry, bool one_way, struct kj_pro
 {
 	const uint8_t *blob;
 	size_t len;
-
-	uint64_t off, v[2] = { a_entry, one_way ? 1 : 0 };
+	uint64_t off;
+	struct kj_jumpback_params jp = {
+		.magic = KJ_JUMPBACK_MAGIC,
+		.entry = a_entry,
+		.flags = one_way ? KJ_JUMPBACK_ONE_WAY : 0,
+	};
 
 	if (kj_blob_find("jumpback", &blob, &len) ||
 	    kj_program_parse(blob, len, 4096, t, e))
 		return kj_prefix(e, "built-in jump-back trampoline");
-	if (kj_program_find_block(t, KJ_JUMPBACK_MAGIC, 24, "the trampoline", &off, e) ||
-	    (memcpy(t->image + off + 8, v, sizeof(v)), kj_program_place(t, at, e))) {
-		kj_program_free(t);
-		return -1;
-	}
+	if (kj_program_find_block(t, KJ_JUMPBACK_MAGIC, sizeof(jp), "the trampoline", &off, e))
+		goto fail;
+	memcpy(t->image + off, &jp, sizeof(jp));
+	if (kj_program_place(t, at, e))
+		goto fail;
 	return 0;
+fail:
+	kj_program_free(t);
+	return -1;
 }
 
 /*

@@ -21,7 +21,6 @@ struct kj_peer {
 int kj_peer_read(struct kj_peer *p, struct kj_err *e);
 /* Parse a command line text; pure. */
 int kj_peer_parse_cmdline(const char *cmdline, struct kj_peer *p, struct kj_err *e);
-#define KJ_JUMPBACK_MAGIC 0x314b43424a4bULL	/* "KJBCK1" */
 
 /* Load (once) the image that jumps back to A; one_way for a B without
  * CONFIG_KEXEC_JUMP; *stale: see jump_back.c. */

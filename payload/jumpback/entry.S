@@ -15,30 +15,35 @@
  * At exit: jumps to A's re-entry address with %rsp as it was at entry, so
  *   A reads B's re-entry address at 0(%rsp) as if B had called A itself.
  */
+#include <kjump/jumpback.h>
+
+#define PARAM(field)	kj_jumpback_params+KJ_JUMPBACK_##field##_OFF(%rip)
+
 	.section .text.entry, "ax"
 	.globl	_start
 	.code64
 _start:
 	subq	$8, %rsp			/* C calling convention alignment */
-	testq	$1, params_flags(%rip)
+	testq	$KJ_JUMPBACK_ONE_WAY, PARAM(FLAGS)
 	jz	1f
 	call	pci_msi_off
 1:
 	call	apic_to_xapic			/* payload/lib/handover.c */
 	addq	$8, %rsp
-	movq	params_entry(%rip), %rax
+	movq	PARAM(ENTRY), %rax
 	xorl	%ecx, %ecx
 	xorl	%edx, %edx
 	jmp	*%rax
 
+	/* struct kj_jumpback_params (payload/include/kjump/jumpback.h):
+	 * the magic, then zeros that kjump fills. */
 	.data
 	.balign	8
 	.globl	kj_jumpback_params
+	.type	kj_jumpback_params, @object
 kj_jumpback_params:
-	.quad	0x314b43424a4b		/* KJ_JUMPBACK_MAGIC "KJBCK1" */
-params_entry:
-	.quad	0			/* A's re-entry address */
-params_flags:
-	.quad	0			/* bit 0: one-way jump */
+	.quad	KJ_JUMPBACK_MAGIC
+	.space	KJ_JUMPBACK_PARAMS_SIZE - 8
+	.size	kj_jumpback_params, . - kj_jumpback_params
 
 	.section .note.GNU-stack, "", @progbits

@@ -19,16 +19,20 @@
  *   its own. It never returns: B's own first jump back to A goes through
  *   B's kernel, which has its own copy of the re-entry address.
  */
+#include <kjump/purgatory.h>
+
+#define PARAM(field)	kj_purgatory_params+KJ_PURGATORY_##field##_OFF(%rip)
+
 	.section .text.entry, "ax"
 	.globl	_start
 	.code64
 _start:
 	movq	(%rsp), %rax			/* A's re-entry address */
-	movq	%rax, params_recorded(%rip)
+	movq	%rax, PARAM(RECORDED)
 
 	/* Write %rax as 16 lowercase hex digits, most significant first. */
-	movq	params_entry_digits(%rip), %rdi
-	movl	$16, %ecx
+	movq	PARAM(ENTRY_DIGITS), %rdi
+	movl	$KJ_PURGATORY_ENTRY_DIGITS, %ecx
 1:	rolq	$4, %rax
 	movl	%eax, %edx
 	andl	$0xf, %edx
@@ -42,13 +46,13 @@ _start:
 	/* Append {page of A's re-entry, 4 KiB, ACPI NVS} to B's e820 table
 	 * (zero page: count at 0x1e8, 20-byte entries from 0x2d0, at most
 	 * 128). B's kernel sorts and merges the table itself. */
-	movq	params_boot_params(%rip), %rsi
+	movq	PARAM(BOOT_PARAMS), %rsi
 	movzbl	0x1e8(%rsi), %ecx
 	cmpl	$128, %ecx
 	jae	3f
 	imull	$20, %ecx, %edx
 	leaq	0x2d0(%rsi,%rdx), %rdi
-	movq	params_recorded(%rip), %rax
+	movq	PARAM(RECORDED), %rax
 	andq	$~0xfff, %rax
 	movq	%rax, 0(%rdi)			/* addr */
 	movq	$4096, 8(%rdi)			/* size */
@@ -74,8 +78,8 @@ _start:
 	pushq	%rax
 	lretq
 2:
-	movq	params_boot_params(%rip), %rsi
-	movq	params_kernel_entry(%rip), %rax
+	movq	PARAM(BOOT_PARAMS), %rsi
+	movq	PARAM(KERNEL_ENTRY), %rax
 	xorl	%ebx, %ebx
 	xorl	%ecx, %ecx
 	xorl	%edx, %edx
@@ -100,19 +104,15 @@ gdt_desc:
 	.word	gdt_end - gdt - 1
 	.quad	0			/* base, filled at run time */
 
-	/* struct kj_purgatory_params (payload/include/kjump/purgatory.h) */
+	/* struct kj_purgatory_params (payload/include/kjump/purgatory.h):
+	 * the magic, then zeros that kjump fills. */
 	.balign	8
 	.globl	kj_purgatory_params
+	.type	kj_purgatory_params, @object
 kj_purgatory_params:
-	.quad	0x31475250504a4b	/* KJ_PURGATORY_MAGIC */
-params_kernel_entry:
-	.quad	0
-params_boot_params:
-	.quad	0
-params_entry_digits:
-	.quad	0
-params_recorded:
-	.quad	0
+	.quad	KJ_PURGATORY_MAGIC
+	.space	KJ_PURGATORY_PARAMS_SIZE - 8
+	.size	kj_purgatory_params, . - kj_purgatory_params
 
 	.bss
 	.balign	16

@@ -18,12 +18,14 @@
  *   halt loop nobody should ever reach. A's code switches to its own page
  *   tables and stack at once.
  */
+#include <kjump/restore.h>
+
 	.section .text.entry, "ax"
 	.globl	_start
 	.code64
 _start:
-	leaq	kj_restore_params(%rip), %rbx
-	movq	64(%rbx), %rsp			/* params.stack_top (restore.h) */
+	leaq	kj_restore_params(%rip), %rbx	/* payload/restore/restore.c */
+	movq	KJ_RESTORE_STACK_TOP_OFF(%rbx), %rsp
 
 	leaq	gdt(%rip), %rax
 	movq	%rax, gdt_desc+2(%rip)
@@ -48,7 +50,7 @@ _start:
 	orq	$((1 << 9) | (1 << 10)), %rax	/* OSFXSR, OSXMMEXCPT */
 	movq	%rax, %cr4
 	fninit
-	movq	72(%rbx), %rax			/* params.fs_area */
+	movq	KJ_RESTORE_FS_AREA_OFF(%rbx), %rax
 	movq	%rax, %rdx
 	shrq	$32, %rdx
 	movl	$0xc0000100, %ecx		/* MSR_FS_BASE */

@@ -19,10 +19,28 @@
 #ifndef KJUMP_RESTORE_H
 #define KJUMP_RESTORE_H
 
-#include <stdint.h>
+#include "layout.h"
 
-#define KJ_RESTORE_PARAMS_MAGIC   0x31505453524a4bULL	/* "KJRSTP1" */
-#define KJ_RESTORE_MANIFEST_MAGIC 0x314e4d53524a4bULL	/* "KJRSMN1" */
+#define KJ_RESTORE_PARAMS_MAGIC   KJ_U64(0x31505453524a4b)	/* "KJRSTP1" */
+#define KJ_RESTORE_MANIFEST_MAGIC KJ_U64(0x314e4d53524a4b)	/* "KJRSMN1" */
+
+/* struct kj_restore_params; payload/restore/entry.S reads stack_top and
+ * fs_area through these offsets (see layout.h). */
+#define KJ_RESTORE_MAGIC_OFF		0
+#define KJ_RESTORE_MANIFEST_OFF		8
+#define KJ_RESTORE_PGT_OFF		16
+#define KJ_RESTORE_PGT_SIZE_OFF		24
+#define KJ_RESTORE_SCRATCH_OFF		32
+#define KJ_RESTORE_SCRATCH_SIZE_OFF	40
+#define KJ_RESTORE_CIN_OFF		48
+#define KJ_RESTORE_CIN_SIZE_OFF		56
+#define KJ_RESTORE_STACK_TOP_OFF	64
+#define KJ_RESTORE_FS_AREA_OFF		72
+#define KJ_RESTORE_PROGRESS_OFF		80
+#define KJ_RESTORE_PARAMS_SIZE		88
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
 
 struct kj_restore_params {
 	uint64_t magic;
@@ -35,11 +53,15 @@ struct kj_restore_params {
 	uint64_t progress;		/* written by the payload: chunks done */
 };
 
+/* Values of kj_restore_extent.kind: those of enum kj_img_extent_kind. */
+#define KJ_RESTORE_EXT_DATA	1	/* the next npages of the stream */
+#define KJ_RESTORE_EXT_ZERO	2	/* all zero */
+
 /* An extent of the saved memory; the same layout as struct kj_img_extent. */
 struct kj_restore_extent {
 	uint64_t pfn;
 	uint64_t npages;
-	uint32_t kind;			/* 1: data from the stream, 2: zero */
+	uint32_t kind;			/* KJ_RESTORE_EXT_* */
 	uint32_t reserved;
 };
 
@@ -66,5 +88,30 @@ struct kj_restore_manifest {
 	uint64_t pages_data, pages_zero;
 	uint64_t console;		/* COM port for progress, 0: none */
 };
+
+KJ_LAYOUT_FIELD(struct kj_restore_params, magic, KJ_RESTORE_MAGIC_OFF);
+KJ_LAYOUT_FIELD(struct kj_restore_params, manifest, KJ_RESTORE_MANIFEST_OFF);
+KJ_LAYOUT_FIELD(struct kj_restore_params, pgt, KJ_RESTORE_PGT_OFF);
+KJ_LAYOUT_FIELD(struct kj_restore_params, pgt_size, KJ_RESTORE_PGT_SIZE_OFF);
+KJ_LAYOUT_FIELD(struct kj_restore_params, scratch, KJ_RESTORE_SCRATCH_OFF);
+KJ_LAYOUT_FIELD(struct kj_restore_params, scratch_size, KJ_RESTORE_SCRATCH_SIZE_OFF);
+KJ_LAYOUT_FIELD(struct kj_restore_params, cin, KJ_RESTORE_CIN_OFF);
+KJ_LAYOUT_FIELD(struct kj_restore_params, cin_size, KJ_RESTORE_CIN_SIZE_OFF);
+KJ_LAYOUT_FIELD(struct kj_restore_params, stack_top, KJ_RESTORE_STACK_TOP_OFF);
+KJ_LAYOUT_FIELD(struct kj_restore_params, fs_area, KJ_RESTORE_FS_AREA_OFF);
+KJ_LAYOUT_FIELD(struct kj_restore_params, progress, KJ_RESTORE_PROGRESS_OFF);
+KJ_LAYOUT_SIZE(struct kj_restore_params, KJ_RESTORE_PARAMS_SIZE);
+
+/* The manifest is written by kjump and read by the payload, both C, but
+ * built by two compilations (hosted and freestanding): no padding, and
+ * the sizes kjump's offsets assume. */
+KJ_LAYOUT_SIZE(struct kj_restore_extent, 24);
+KJ_LAYOUT_SIZE(struct kj_restore_chunk, 16);
+KJ_LAYOUT_SIZE(struct kj_restore_range, 16);
+KJ_LAYOUT_FIELD(struct kj_restore_manifest, levels, 16);
+KJ_LAYOUT_FIELD(struct kj_restore_manifest, nextents, 24);
+KJ_LAYOUT_FIELD(struct kj_restore_manifest, console, 104);
+KJ_LAYOUT_SIZE(struct kj_restore_manifest, 112);
+#endif
 
 #endif
