@@ -10,10 +10,13 @@ int kj_parse_u64(const char *s, uint64_t *out, struct kj_err *e)
 	unsigned long long v;
 	int shift = 0;
 
-	if (!s || !*s || *s == '-')
+	/* strtoull would skip leading space and take a sign ("-1" is 2^64 - 1) */
+	if (!s || *s < '0' || *s > '9')
 		return kj_fail(e, EINVAL, "'%s' is not a number", s ? s : "");
 	errno = 0;
 	v = strtoull(s, &end, 0);
+	if (errno == ERANGE)
+		return kj_fail(e, ERANGE, "'%s' is too large", s);
 	if (errno || end == s)
 		return kj_fail(e, EINVAL, "'%s' is not a number", s);
 	switch (*end) {
