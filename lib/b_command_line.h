@@ -8,6 +8,16 @@
  * `kjump hibernate` (src/cmd_snapshot.c) add B's job before that:
  * "kjump.to=TARGET kjump.tag=<32 hex digits> kjump.kind=snapshot|hibernation
  * kjump.threads=N kjump.level=N".
+ *
+ * The text is split into words as the kernel splits it
+ * (lib/kernel_command_line.h: white space, double quotes, so
+ * kjump.to="/a path/with spaces" works) and keys match whole: kjump.b=10,
+ * xkjump.b=1 or kjump.tox= are other parameters. When a key comes more
+ * than once the last one counts, as for kernel parameters (kjump's own
+ * words come after whatever the user appended). A value of one of kjump's
+ * keys that is malformed is refused, never cut or guessed: a target path
+ * that does not fit, a tag that is not 32 hex digits, a number with
+ * trailing text or out of range, an unknown kind.
  */
 #ifndef KJUMP_B_COMMAND_LINE_H
 #define KJUMP_B_COMMAND_LINE_H
