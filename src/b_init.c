@@ -27,55 +27,10 @@
 #include "jump_back.h"
 #include "save.h"
 #include "state_file.h"
+#include "../lib/b_command_line.h"
 #include "../lib/image.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
-
-struct b_job {
-	char to[256];
-	uint8_t tag[16];
-	uint32_t kind;
-	unsigned threads;
-	int level;
-};
-
-static int hexbytes(const char *s, uint8_t *out, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
-/* Pure: the job from B's command line. */
-int kj_b_init_parse(const char *cmdline, struct b_job *j, struct kj_err *e)
-{
-	char buf[4096], *save = NULL;
-	bool have_tag = false;
-
-	memset(j, 0, sizeof(*j));
-	j->kind = KJ_IMG_SNAPSHOT;
-	snprintf(buf, sizeof(buf), "%s", cmdline);
-	for (char *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
-		if (!strncmp(t, "kjump.to=", 9))
-			snprintf(j->to, sizeof(j->to), "%s", t + 9);
-		else if (!strncmp(t, "kjump.tag=", 10))
-			have_tag = strlen(t + 10) == 32 && !hexbytes(t + 10, j->tag, 16);
-		else if (!strcmp(t, "kjump.kind=hibernation"))
-			j->kind = KJ_IMG_HIBERNATION;
-		else if (!strncmp(t, "kjump.threads=", 14))
-			j->threads = (unsigned)strtoul(t + 14, NULL, 10);
-		else if (!strncmp(t, "kjump.level=", 12))
-			j->level = (int)strtol(t + 12, NULL, 10);
-	}
-	if (!j->to[0] || !have_tag)
-		return kj_fail(e, EINVAL, "B's command line lacks kjump.to= or kjump.tag=");
-	return 0;
-}
 
 static void mounts(void)
 {
@@ -141,7 +96,7 @@ static unsigned pick_threads(unsigned asked)
 	return t;
 }
 
-static int run_job(const struct b_job *j, struct kj_err *e)
+static int run_job(const struct kj_b_job *j, struct kj_err *e)
 {
 
 	struct kj_save_opts o = {
@@ -186,14 +141,14 @@ static int run_job(const struct b_job *j, struct kj_err *e)
 
 int kj_b_init_main(void)
 {
-	struct b_job j;
+	struct kj_b_job j;
 	struct kj_err e = { 0 };
 	char *cmd = NULL;
 
 	kj_cmd_name = "kjump (B)";
 	mounts();
 	load_modules();
-	if (kj_read_text("/proc/cmdline", &cmd, NULL, &e) || kj_b_init_parse(cmd, &j, &e)) {
+	if (kj_read_text("/proc/cmdline", &cmd, NULL, &e) || kj_b_job_parse(cmd, &j, &e)) {
 		kj_report(&e);
 		free(cmd);
 		for (;;)

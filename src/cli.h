@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../lib/error.h"
+#include "../lib/number.h"	/* kj_parse_u64 */
 
 /* Exit statuses, the same for every subcommand. */
 enum {
@@ -37,9 +38,6 @@ int kj_report(const struct kj_err *e);
 int kj_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Progress and information lines, on stderr, prefixed by the command. */
 void kj_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* "0x1000", "4096", "64K", "256M", "1G" -> bytes. */
-int kj_parse_u64(const char *s, uint64_t *out, struct kj_err *e);
 
 double kj_now(void);	/* CLOCK_BOOTTIME seconds: counts time spent frozen */
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../lib/a_memory.h"
+#include "../lib/b_command_line.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
 #include "../lib/preflight.h"
@@ -17,23 +18,6 @@
 #include "../payload/include/kjump/jumpback.h"
 #include "cli.h"
 
-int kj_peer_parse_cmdline(const char *cmdline, struct kj_peer *p, struct kj_err *e)
-{
-	const char *k = strstr(cmdline, "kexec_jump_back_entry=");
-	unsigned long long v;
-
-	memset(p, 0, sizeof(*p));
-	if (!strstr(cmdline, "kjump.b=1") || !k)
-		return kj_fail(e, EPERM, "this kernel was not started by 'kjump switch' "
-			       "(no kjump.b=1 and kexec_jump_back_entry= on its command "
-			       "line): there is no A to go back to");
-	if (sscanf(k + strlen("kexec_jump_back_entry="), "%llx", &v) != 1 || !v)
-		return kj_fail(e, EINVAL, "kexec_jump_back_entry on the command line is "
-			       "empty: the purgatory did not record A's re-entry point");
-	p->entry = v;
-	return 0;
-}
-
 int kj_peer_read(struct kj_peer *p, struct kj_err *e)
 {
 	char *cmd;
@@ -41,7 +25,8 @@ int kj_peer_read(struct kj_peer *p, struct kj_err *e)
 
 	if (kj_read_text("/proc/cmdline", &cmd, NULL, e))
 		return -1;
-	r = kj_peer_parse_cmdline(cmd, p, e);
+	memset(p, 0, sizeof(*p));
+	r = kj_b_reentry_parse(cmd, &p->entry, e);
 	free(cmd);
 	return r;
 }

@@ -17,10 +17,9 @@ struct kj_peer {
 };
 
 /* Fails unless this kernel was started by kjump (kjump.b=1 and a recorded
- * kexec_jump_back_entry on /proc/cmdline). */
+ * kexec_jump_back_entry on /proc/cmdline): kj_b_reentry_parse() in
+ * lib/b_command_line.h. */
 int kj_peer_read(struct kj_peer *p, struct kj_err *e);
-/* Parse a command line text; pure. */
-int kj_peer_parse_cmdline(const char *cmdline, struct kj_peer *p, struct kj_err *e);
 
 /* Load (once) the image that jumps back to A; one_way for a B without
  * CONFIG_KEXEC_JUMP; *stale: see jump_back.c. */

@@ -364,16 +364,44 @@ static uint8_t *read_file(const char *path, size_t *size)
 	return buf;
 }
 
-static uint8_t *real_kernel(size_t *size, char *path, size_t pathsz)
+/* An environment variable as bash's ${NAME:-...} sees it: empty is unset. */
+static const char *env(const char *name)
 {
-	const char *home = getenv("HOME");
-	char pat[512];
-	glob_t g;
-	uint8_t *f = NULL;
+	const char *v = getenv(name);
 
-	if (!home)
-		return NULL;
-	snprintf(pat, sizeof(pat), "%s/.cache/kjump/kernel-*/bzImage", home);
+	return v && *v ? v : NULL;
+}
+
+/*
+ * The test kernel kernel/build.sh built: KJ_TEST_KERNEL, which tests/check
+ * sets to what the build printed, or else the first
+ * kernel-*\/bzImage in the build's cache, found as kernel/build.sh and
+ * tests/vm/lib.sh find it: $KJUMP_CACHE, default
+ * ${XDG_CACHE_HOME:-$HOME/.cache}/kjump. *where says where it looked.
+ */
+static uint8_t *real_kernel(size_t *size, char *path, size_t pathsz, char *where,
+			    size_t wheresz)
+{
+	const char *given = env("KJ_TEST_KERNEL"), *cache = env("KJUMP_CACHE");
+	char dir[512], pat[600];
+	uint8_t *f = NULL;
+	glob_t g;
+
+	if (given) {
+		snprintf(path, pathsz, "%s", given);
+		snprintf(where, wheresz, "KJ_TEST_KERNEL=%s", given);
+		return read_file(path, size);
+	}
+	if (cache)
+		snprintf(dir, sizeof(dir), "%s", cache);
+	else if (env("XDG_CACHE_HOME"))
+		snprintf(dir, sizeof(dir), "%s/kjump", env("XDG_CACHE_HOME"));
+	else if (env("HOME"))
+		snprintf(dir, sizeof(dir), "%s/.cache/kjump", env("HOME"));
+	else
+		snprintf(dir, sizeof(dir), "./.cache/kjump");	/* no HOME: as bash would */
+	snprintf(pat, sizeof(pat), "%s/kernel-*/bzImage", dir);
+	snprintf(where, wheresz, "%s", pat);
 	if (glob(pat, 0, NULL, &g) == 0) {
 		if (g.gl_pathc) {
 			snprintf(path, pathsz, "%s", g.gl_pathv[0]);
@@ -386,15 +414,23 @@ static uint8_t *real_kernel(size_t *size, char *path, size_t pathsz)
 
 static void test_real_kernel(void **state)
 {
-	char path[512];
+	char path[512], where[700];
 	size_t size = 0;
-	uint8_t *f = real_kernel(&size, path, sizeof(path));
+	uint8_t *f = real_kernel(&size, path, sizeof(path), where, sizeof(where));
 	struct kj_bzimage bz;
 	struct kj_err e;
 	uint32_t sects;
 
+	if (!f && env("KJ_TEST_KERNEL"))
+		fail_msg("KJ_TEST_KERNEL=%s cannot be read", env("KJ_TEST_KERNEL"));
 	if (!f) {
-		print_message("# no cached test kernel (~/.cache/kjump/kernel-*/bzImage)\n");
+		/* Under CI the kernel is built before the unit tests
+		 * (tests/check), so a missing one is a failure there. */
+		if (env("CI") && !strcmp(env("CI"), "true"))
+			fail_msg("no test kernel (%s) and CI=true: build it with "
+				 "kernel/build.sh, or set KJ_TEST_KERNEL", where);
+		print_message("# SKIP: no test kernel (%s); kernel/build.sh builds it, "
+			      "tests/check passes it in KJ_TEST_KERNEL\n", where);
 		skip();
 	}
 	print_message("# %s\n", path);
