@@ -29,6 +29,7 @@
 #include "../lib/image.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
+#include "../lib/text.h"
 
 struct b_job {
 	char to[256];
@@ -37,18 +38,6 @@ struct b_job {
 	unsigned threads;
 	int level;
 };
-
-static int hexbytes(const char *s, uint8_t *out, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
 
 /* Pure: the job from B's command line. */
 int kj_b_init_parse(const char *cmdline, struct b_job *j, struct kj_err *e)
@@ -63,7 +52,7 @@ int kj_b_init_parse(const char *cmdline, struct b_job *j, struct kj_err *e)
 		if (!strncmp(t, "kjump.to=", 9))
 			snprintf(j->to, sizeof(j->to), "%s", t + 9);
 		else if (!strncmp(t, "kjump.tag=", 10))
-			have_tag = strlen(t + 10) == 32 && !hexbytes(t + 10, j->tag, 16);
+			have_tag = strlen(t + 10) == 32 && !kj_hex_decode(t + 10, j->tag, 16);
 		else if (!strcmp(t, "kjump.kind=hibernation"))
 			j->kind = KJ_IMG_HIBERNATION;
 		else if (!strncmp(t, "kjump.threads=", 14))
