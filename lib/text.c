@@ -27,3 +27,14 @@ int kj_hex_decode(const char *s, uint8_t *out, size_t n)
 	}
 	return s[2 * n] ? -1 : 0;
 }
+
+int kj_progress_due(struct kj_progress *p, uint64_t done, uint64_t total)
+{
+	int step = p->step ? (int)p->step : 1;
+	int pct = total ? (int)(done * 100 / total) : 100;
+
+	if (p->quiet || pct / step == p->last / step)
+		return -1;
+	p->last = pct;
+	return pct;
+}

@@ -31,6 +31,7 @@
 #include "../lib/preflight.h"
 #include "../lib/program.h"
 #include "../lib/resume_layout.h"
+#include "../lib/text.h"
 #include "../lib/vmcoreinfo.h"
 #include "../payload/include/kjump/restore.h"
 
@@ -57,21 +58,14 @@ static void help(void)
 	       "  -h, --help      show this help\n");
 }
 
-struct vprog {
-	bool quiet;
-	int last;
-	double t0;
-};
-
 static void progress(uint64_t done, uint64_t total, void *arg)
 {
-	struct vprog *p = arg;
-	int pct = total ? (int)(done * 100 / total) : 100;
+	struct kj_progress *p = arg;
+	int pct = kj_progress_due(p, done, total);
 
-	if (p->quiet || pct / 25 == p->last / 25)
-		return;
-	p->last = pct;
-	kj_info("read and checked %3d%% of the image (%.1f s)", pct, kj_now() - p->t0);
+	if (pct >= 0)
+		kj_info("read and checked %3d%% of the image (%.1f s)", pct,
+			kj_now() - p->t0);
 }
 
 /* This kernel's paging levels: 5-level kernels put the direct map below
@@ -257,7 +251,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		mr[i] = (struct kj_restore_range){ maps.r[i].start, maps.r[i].end };
 	memcpy(manifest + m->pages_off, dp.pa, data_pages * 8);
 	struct kj_restore_chunk *mc = (void *)(manifest + m->chunks_off);
-	struct vprog vp = { .quiet = o->quiet, .last = -25, .t0 = kj_now() };
+	struct kj_progress vp = KJ_PROGRESS(25, o->quiet, kj_now());
 	uint64_t next_page = 0;
 	for (uint64_t c = 0; c < img.nchunks; c++) {
 		uint32_t cs = img.chunk[c].csize;

@@ -27,6 +27,7 @@
 #include "../lib/memmap.h"
 #include "../lib/free_pages.h"
 #include "../lib/target.h"
+#include "../lib/text.h"
 #include "../lib/vmcoreinfo.h"
 
 #define PAGE 4096ULL
@@ -130,17 +131,14 @@ static int memmap_section(const struct kj_ranges *ram, struct kj_img_range **out
 	return 0;
 }
 
-static void progress(const struct kj_save_opts *o, uint64_t done, uint64_t total,
-		     double t0, int *last)
+static void progress(struct kj_progress *p, uint64_t done, uint64_t total)
 {
-	int pct = total ? (int)(done * 100 / total) : 100;
+	int pct = kj_progress_due(p, done, total);
 
-	if (o->quiet || pct / 10 == *last / 10)
-		return;
-	*last = pct;
-	kj_info("saving: %3d%% (%llu of %llu MiB read, %.1f s)", pct,
-		(unsigned long long)(done * PAGE >> 20),
-		(unsigned long long)(total * PAGE >> 20), kj_now() - t0);
+	if (pct >= 0)
+		kj_info("saving: %3d%% (%llu of %llu MiB read, %.1f s)", pct,
+			(unsigned long long)(done * PAGE >> 20),
+			(unsigned long long)(total * PAGE >> 20), kj_now() - p->t0);
 }
 
 int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_err *e)
@@ -160,7 +158,8 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	bool have_vi = false, have_fm = false, have_m = false;
 	uint64_t total = 0, done = 0, n_free = 0, n_excl = 0;
 	double t0 = kj_now();
-	int last = -10, ret = -1;
+	struct kj_progress prog = KJ_PROGRESS(10, o->quiet, t0);
+	int ret = -1;
 
 	memset(rep, 0, sizeof(*rep));
 	struct kj_state bst;
@@ -247,7 +246,7 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 					goto out;
 			pfn += n;
 			done += n;
-			progress(o, done, total, t0, &last);
+			progress(&prog, done, total);
 		}
 	}
 	if (set_vmap(&m, w, e) ||

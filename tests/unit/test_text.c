@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests for lib/text.c: hex digits and hex strings.
+ * Unit tests for lib/text.c: hex digits and hex strings; when a progress
+ * line is due.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,12 +67,85 @@ static void test_hex_decode_refuses(void **state)
 	assert_int_equal(kj_hex_decode("00112233\n", b, 4), -1);
 }
 
+/* Feed done = 0..total and list the percentages that got a line. */
+static size_t lines(struct kj_progress *p, uint64_t total, int *out, size_t max)
+{
+	size_t n = 0;
+
+	for (uint64_t d = 0; d <= total; d++) {
+		int pct = kj_progress_due(p, d, total);
+
+		if (pct >= 0 && n < max)
+			out[n++] = pct;
+	}
+	return n;
+}
+
+static void test_progress_steps(void **state)
+{
+	struct kj_progress p = KJ_PROGRESS(25, false, 1.5);
+	int got[16];
+
+	(void)state;
+	assert_true(p.t0 == 1.5);
+	assert_int_equal(lines(&p, 8, got, 16), 5);
+	assert_int_equal(got[0], 0);
+	assert_int_equal(got[1], 25);
+	assert_int_equal(got[2], 50);
+	assert_int_equal(got[3], 75);
+	assert_int_equal(got[4], 100);
+
+	/* not every multiple is hit exactly: the first value past it is */
+	p = KJ_PROGRESS(10, false, 0);
+	assert_int_equal(lines(&p, 3, got, 16), 4);
+	assert_int_equal(got[0], 0);
+	assert_int_equal(got[1], 33);
+	assert_int_equal(got[2], 66);
+	assert_int_equal(got[3], 100);
+
+	/* many calls, one line per step */
+	p = KJ_PROGRESS(10, false, 0);
+	assert_int_equal(lines(&p, 1000, got, 16), 11);
+	for (int i = 0; i <= 10; i++)
+		assert_int_equal(got[i], 10 * i);
+}
+
+static void test_progress_edges(void **state)
+{
+	struct kj_progress p = KJ_PROGRESS(10, true, 0);
+	int got[16];
+
+	(void)state;
+	assert_int_equal(lines(&p, 100, got, 16), 0);		/* quiet */
+
+	p = KJ_PROGRESS(10, false, 0);
+	assert_int_equal(kj_progress_due(&p, 0, 0), 100);	/* nothing to do */
+	assert_int_equal(kj_progress_due(&p, 0, 0), -1);
+
+	p = KJ_PROGRESS(10, false, 0);
+	assert_int_equal(kj_progress_due(&p, 5, 10), 50);	/* first call */
+	assert_int_equal(kj_progress_due(&p, 5, 10), -1);	/* same again */
+	assert_int_equal(kj_progress_due(&p, 5, 9), -1);	/* 55%: same step */
+	assert_int_equal(kj_progress_due(&p, 6, 10), 60);
+
+	/* page counts of a big machine: 64-bit arithmetic */
+	p = KJ_PROGRESS(10, false, 0);
+	assert_int_equal(kj_progress_due(&p, 1ULL << 40, 1ULL << 41), 50);
+
+	p = KJ_PROGRESS(0, false, 0);				/* step 0: every change */
+	assert_int_equal(kj_progress_due(&p, 1, 100), 1);
+	assert_int_equal(kj_progress_due(&p, 1, 100), -1);
+	assert_int_equal(kj_progress_due(&p, 2, 100), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hex_digit),
 		cmocka_unit_test(test_hex_decode),
 		cmocka_unit_test(test_hex_decode_refuses),
+		cmocka_unit_test(test_progress_steps),
+		cmocka_unit_test(test_progress_edges),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
