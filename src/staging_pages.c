@@ -25,26 +25,10 @@
 #define PIPE_BYTES (64 << 20)
 #define MiB (1ULL << 20)
 
-static uint64_t mem_available(void)
-{
-	char *t = NULL;
-	struct kj_err e;
-	unsigned long long kb = 0;
-
-	if (kj_read_text("/proc/meminfo", &t, NULL, &e) == 0) {
-		const char *p = strstr(t, "MemAvailable:");
-
-		if (p)
-			sscanf(p, "MemAvailable: %llu", &kb);
-		free(t);
-	}
-	return kb * 1024;
-}
-
 int kj_staging_pages_alloc(struct kj_staging_pages *d, const struct kj_img *img,
 		    const struct kj_resume_layout *plan, size_t need, struct kj_err *e)
 {
-	uint64_t avail = mem_available(), used = 0, *pa = NULL;
+	uint64_t avail = kj_meminfo_read_available(), used = 0, *pa = NULL;
 	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 
 	memset(d, 0, sizeof(*d));
