@@ -28,6 +28,7 @@
 #include "../lib/image.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
+#include "../lib/page.h"
 #include "../lib/preflight.h"
 #include "../lib/program.h"
 #include "../lib/resume_layout.h"
@@ -35,7 +36,6 @@
 #include "../lib/vmcoreinfo.h"
 #include "../payload/include/kjump/restore.h"
 
-#define PAGE 4096ULL
 #define STACK_BYTES (64u << 10)
 
 static void help(void)
@@ -118,7 +118,7 @@ static uint64_t pgt_bytes(const struct kj_ranges *r)
 
 	for (size_t i = 0; i < r->n; i++)
 		pages += (r->r[i].end - r->r[i].start) / (1ULL << 30) + 4;
-	return pages * PAGE;
+	return pages * KJ_PAGE_SIZE;
 }
 
 struct resume_opts {
@@ -211,17 +211,18 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 				  "the restore payload", &pay.params_off, e) ||
 	    map_ranges(&img, &mm.ram, &maps, e))
 		goto out;
-	uint64_t pgt = pgt_bytes(&maps), scratch = img.hdr.chunk_pages * PAGE;
-	uint64_t cin = kj_align_up(ZSTD_compressBound(scratch), PAGE);
-	uint64_t pay_bytes = pay.span + pgt + scratch + cin + STACK_BYTES + PAGE;
+	uint64_t pgt = pgt_bytes(&maps), scratch = img.hdr.chunk_pages * KJ_PAGE_SIZE;
+	uint64_t cin = kj_align_up(ZSTD_compressBound(scratch), KJ_PAGE_SIZE);
+	uint64_t pay_bytes = pay.span + pgt + scratch + cin + STACK_BYTES + KJ_PAGE_SIZE;
 	uint64_t data_pages = 0;
 	for (uint64_t i = 0; i < img.nchunks; i++)
-		data_pages += (img.chunk[i].csize + PAGE - 1) / PAGE;
+		data_pages += (img.chunk[i].csize + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE;
 	uint64_t man_bytes = sizeof(struct kj_restore_manifest) +
 		img.next * sizeof(struct kj_restore_extent) +
 		img.nchunks * sizeof(struct kj_restore_chunk) +
 		maps.n * sizeof(struct kj_restore_range) + data_pages * 8;
-	struct kj_resume_layout_in in = { &img, &mm.ram, pay_bytes, man_bytes, data_pages * PAGE };
+	struct kj_resume_layout_in in = { &img, &mm.ram, pay_bytes, man_bytes,
+					  data_pages * KJ_PAGE_SIZE };
 	if (kj_resume_layout_make(&in, &plan, e) ||
 	    kj_staging_pages_alloc(&dp, &img, &plan, data_pages, e))
 		goto out;
@@ -262,8 +263,8 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 			goto out;
 		}
 		mc[c] = (struct kj_restore_chunk){ next_page, cs, img.chunk[c].npages };
-		for (uint64_t off = 0; off < cs; off += PAGE, next_page++)
-			memcpy(dp.va[next_page], cbuf + off, cs - off < PAGE ? cs - off : PAGE);
+		for (uint64_t off = 0; off < cs; off += KJ_PAGE_SIZE, next_page++)
+			memcpy(dp.va[next_page], cbuf + off, cs - off < KJ_PAGE_SIZE ? cs - off : KJ_PAGE_SIZE);
 		progress(c + 1, img.nchunks, &vp);
 	}
 	if (kj_staging_pages_pin(&dp, e))
@@ -297,7 +298,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 			"image in %llu pages the saved system does not need (%llu MiB such)",
 			(unsigned long long)plan.payload_addr,
 			(unsigned long long)plan.manifest_addr,
-			(unsigned long long)(data_pages * PAGE >> 20),
+			(unsigned long long)(data_pages * KJ_PAGE_SIZE >> 20),
 			(unsigned long long)data_pages,
 			(unsigned long long)(plan.free_bytes >> 20));
 	}
