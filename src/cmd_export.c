@@ -178,12 +178,12 @@ int cmd_export(int argc, char **argv)
 	bool elf = false;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'E': elf = true; break;
 		case 'o': out = optarg; break;
 		case 'h': help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (!elf)

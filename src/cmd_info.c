@@ -123,11 +123,11 @@ int cmd_info(int argc, char **argv)
 	bool json = false;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'J': json = true; break;
 		case 'h': info_help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (argc - optind != 1)
@@ -174,11 +174,11 @@ int cmd_verify(int argc, char **argv)
 	uint64_t bad;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'q': p.quiet = true; break;
 		case 'h': verify_help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (argc - optind != 1)

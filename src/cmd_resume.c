@@ -356,13 +356,13 @@ int cmd_resume(int argc, char **argv)
 	struct kj_err e = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "nfqh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":nfqh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n': o.dry_run = true; break;
 		case 'f': o.force = true; break;
 		case 'q': o.quiet = true; break;
 		case 'h': help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (argc - optind != 1)

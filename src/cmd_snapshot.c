@@ -386,7 +386,7 @@ static int parse(int argc, char **argv, bool hib)
 	struct snap_opts o = { .hibernate = hib };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "t:k:i:a:r:j:l:fvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:k:i:a:r:j:l:fvh", lo, NULL)) != -1) {
 		switch (c) {
 		case 't': o.to = optarg; break;
 		case 'k': o.kernel = optarg; break;
@@ -407,7 +407,7 @@ static int parse(int argc, char **argv, bool hib)
 		case 'f': o.force = true; break;
 		case 'v': o.verbose = true; break;
 		case 'h': help(hib); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (optind != argc)

@@ -3,6 +3,7 @@
  * kjump: kexec jump and kexec-based hibernation from user space.
  * This file only dispatches: one file per subcommand (cmd_<name>.c).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
 {
 	static char name[64];
 
+	/* getopt_long stays quiet: kj_bad_option says what was wrong, once. */
+	opterr = 0;
 	/* As B's /init (the initramfs of snapshot and hibernate). */
 	if (getpid() == 1)
 		return kj_b_init_main();
