@@ -26,7 +26,7 @@ P_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -ffreestanding -fpie \
 	-Ipayload/include -Ipayload/rt
 P_LDFLAGS := --no-warn-rwx-segments -pie --no-dynamic-linker -z noexecstack -z norelro --hash-style=sysv
 EXAMPLES := hello checksum
-P_RT := $(B)/payload/rt/entry.o $(B)/payload/rt/rt.o
+P_RT := $(B)/payload/rt/entry.o $(B)/payload/rt/rt.o $(B)/payload/lib/uart.o
 BLOBS := $(EXAMPLES) purgatory restore jumpback
 ZSTD_A := $(shell $(CC) -print-file-name=libzstd.a)
 P_ELF := $(BLOBS:%=$(B)/payload/%.elf)
@@ -70,7 +70,7 @@ $(B)/payload/examples/%.o: payload/examples/%.c payload/rt/rt.h payload/include/
 # The restore payload links libzstd's decompressor (Debian's static
 # libzstd.a); it enables SSE and sets %fs itself (see its entry.S).
 R_OBJ := $(B)/payload/restore/entry.o $(B)/payload/restore/restore.o $(B)/payload/restore/libc.o \
-	$(B)/payload/lib/handover.o
+	$(B)/payload/lib/handover.o $(B)/payload/lib/uart.o
 J_OBJ := $(B)/payload/jumpback/entry.o $(B)/payload/lib/handover.o
 $(B)/payload/jumpback.elf: $(J_OBJ) payload/rt/link.ld
 	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(J_OBJ)

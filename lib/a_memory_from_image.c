@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "a_memory.h"
+#include "page.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define PAGE 4096ULL
 
 int kj_a_from_image_init(struct kj_a_from_image *m, struct kj_img *img, struct kj_err *e)
 {
@@ -14,7 +13,7 @@ int kj_a_from_image_init(struct kj_a_from_image *m, struct kj_img *img, struct k
 		return kj_fail(e, EINVAL, "the image is incomplete: %s", img->problem);
 	m->img = img;
 	m->cached = UINT64_MAX;
-	m->chunk = malloc(img->hdr.chunk_pages * PAGE);
+	m->chunk = malloc(img->hdr.chunk_pages * KJ_PAGE_SIZE);
 	if (!m->chunk)
 		return kj_fail(e, ENOMEM, "out of memory");
 	return 0;
@@ -46,7 +45,7 @@ uint64_t kj_a_from_image_source(const struct kj_img *img, uint64_t pfn, bool *in
 			return r->src_pfn + (pfn - r->dst_pfn);
 	}
 	/* a page of the second kernel's region with no backup: A lent it */
-	if (pfn * PAGE >= h->region_start && pfn * PAGE < h->region_end)
+	if (pfn * KJ_PAGE_SIZE >= h->region_start && pfn * KJ_PAGE_SIZE < h->region_end)
 		*in_b = true;
 	return pfn;
 }
@@ -59,7 +58,7 @@ int kj_a_from_image_page(struct kj_a_from_image *m, uint64_t pfn, void *out, boo
 	int kind;
 
 	*present = false;
-	memset(out, 0, PAGE);
+	memset(out, 0, KJ_PAGE_SIZE);
 	if (in_b || kj_img_find_page(m->img, src, &kind, &idx) || !kind)
 		return 0;
 	*present = true;
@@ -73,6 +72,6 @@ int kj_a_from_image_page(struct kj_a_from_image *m, uint64_t pfn, void *out, boo
 		}
 		m->cached = c;
 	}
-	memcpy(out, m->chunk + (idx % m->img->hdr.chunk_pages) * PAGE, PAGE);
+	memcpy(out, m->chunk + (idx % m->img->hdr.chunk_pages) * KJ_PAGE_SIZE, KJ_PAGE_SIZE);
 	return 0;
 }

@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "memmap.h"
-
-#define PAGE 4096ULL
+#include "page.h"
 
 int kj_setup_pages(const struct kj_memmap *mm, uint64_t *start, uint64_t *end)
 {
@@ -47,8 +46,8 @@ int kj_bmem_read(struct kj_ranges *out, struct kj_err *e)
 		goto fail;
 	/* page-align inward, as the kexec segments were */
 	for (size_t i = 0; i < out->n; i++) {
-		out->r[i].start = kj_align_up(out->r[i].start, PAGE);
-		out->r[i].end = kj_align_down(out->r[i].end, PAGE);
+		out->r[i].start = kj_align_up(out->r[i].start, KJ_PAGE_SIZE);
+		out->r[i].end = kj_align_down(out->r[i].end, KJ_PAGE_SIZE);
 		out->r[i].type = KJ_MEM_RAM;
 	}
 	kj_ranges_normalize(out);
@@ -73,7 +72,7 @@ int kj_a_from_vmcore_open(struct kj_a_from_vmcore *m, uint64_t a_entry, struct k
 		return -1;
 	m->vm_open = true;
 	if (kj_bmem_read(&m->b_mem, e) ||
-	    kj_kimage_find_map(vm_read, &m->vm, a_entry & ~(PAGE - 1), &m->b_mem,
+	    kj_kimage_find_map(vm_read, &m->vm, a_entry & ~(KJ_PAGE_SIZE - 1), &m->b_mem,
 			       &m->map, &m->nmap, e)) {
 		kj_a_from_vmcore_close(m);
 		return -1;
@@ -92,12 +91,12 @@ void kj_a_from_vmcore_close(struct kj_a_from_vmcore *m)
 
 uint64_t kj_a_from_vmcore_where(const struct kj_a_from_vmcore *m, uint64_t pa)
 {
-	uint64_t page = pa & ~(PAGE - 1);
+	uint64_t page = pa & ~(KJ_PAGE_SIZE - 1);
 
-	if (!kj_ranges_covers(&m->b_mem, page, page + PAGE, -1))
+	if (!kj_ranges_covers(&m->b_mem, page, page + KJ_PAGE_SIZE, -1))
 		return pa;
 	uint64_t src = kj_remap_lookup(m->map, m->nmap, page);
-	return src ? src + (pa & (PAGE - 1)) : 0;
+	return src ? src + (pa & (KJ_PAGE_SIZE - 1)) : 0;
 }
 
 int kj_a_from_vmcore_read(struct kj_a_from_vmcore *m, uint64_t pa, void *buf, size_t len,
@@ -106,7 +105,7 @@ int kj_a_from_vmcore_read(struct kj_a_from_vmcore *m, uint64_t pa, void *buf, si
 	uint8_t *out = buf;
 
 	while (len) {
-		size_t n = PAGE - (pa & (PAGE - 1));
+		size_t n = KJ_PAGE_SIZE - (pa & (KJ_PAGE_SIZE - 1));
 		uint64_t at;
 
 		if (n > len)

@@ -8,6 +8,7 @@
 
 #include "image.h"
 #include "kernel_command_line.h"
+#include "text.h"
 
 /* The value of w as a string in buf; -1 when it does not fit. */
 static int value(const struct kj_cmdline_word *w, char *buf, size_t n)
@@ -16,32 +17,6 @@ static int value(const struct kj_cmdline_word *w, char *buf, size_t n)
 		return -1;
 	memcpy(buf, w->val, w->val_len);
 	buf[w->val_len] = 0;
-	return 0;
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Exactly 2 * n hex digits -> n bytes. */
-static int hex_bytes(const char *s, size_t len, uint8_t *out, size_t n)
-{
-	if (len != 2 * n)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
 	return 0;
 }
 
@@ -86,7 +61,10 @@ int kj_b_job_parse(const char *cmdline, struct kj_b_job *j, struct kj_err *e)
 					       "long (%zu bytes, at most %zu)", w.val_len,
 					       sizeof(j->to) - 1);
 		} else if (kj_cmdline_is(&w, "kjump.tag")) {
-			if (hex_bytes(w.val, w.val_len, j->tag, sizeof(j->tag)))
+			char tag[2 * sizeof(j->tag) + 1];
+
+			if (value(&w, tag, sizeof(tag)) ||
+			    kj_hex_decode(tag, j->tag, sizeof(j->tag)))
 				return kj_fail(e, EINVAL, "B's command line: kjump.tag= is not "
 					       "%zu hex digits", 2 * sizeof(j->tag));
 			have_tag = true;
@@ -144,7 +122,7 @@ int kj_b_reentry_parse(const char *cmdline, uint64_t *entry, struct kj_err *e)
 	}
 	ok = n >= 1 && n <= 16;
 	for (size_t i = 0; ok && i < n; i++) {
-		int d = hex_digit(h[i]);
+		int d = kj_hex_digit(h[i]);
 
 		ok = d >= 0;
 		v = v << 4 | (uint64_t)(d & 0xf);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "b_layout.h"
+#include "page.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MiB (1ULL << 20)
-#define PAGE 4096ULL
 #define REGION_ALIGN (2 * MiB)
 #define REGION_MAX_ADDR (4ULL << 30)	/* zero page, cmdline, initrd < 4 GiB */
 
@@ -24,10 +24,10 @@ uint64_t kj_b_layout_default_size(uint64_t ram_bytes)
 static void pick_low(const struct kj_memmap *mm, struct kj_b_layout *p)
 {
 	for (size_t i = 0; i < mm->ram.n; i++) {
-		uint64_t s = kj_align_up(mm->ram.r[i].start, PAGE);
+		uint64_t s = kj_align_up(mm->ram.r[i].start, KJ_PAGE_SIZE);
 		uint64_t t = mm->ram.r[i].end < KJ_LOW_LIMIT ? mm->ram.r[i].end : KJ_LOW_LIMIT;
 
-		t = kj_align_down(t, PAGE);
+		t = kj_align_down(t, KJ_PAGE_SIZE);
 		if (t > s && t - s > p->low_end - p->low_start) {
 			p->low_start = s;
 			p->low_end = t;
@@ -40,11 +40,11 @@ int kj_b_layout_make(const struct kj_b_layout_in *in, struct kj_b_layout *p,
 {
 	uint64_t align = in->kernel_align > REGION_ALIGN ? in->kernel_align : REGION_ALIGN;
 	uint64_t size = kj_align_up(in->region_size ? in->region_size :
-				    kj_b_layout_default_size(in->ram_bytes), PAGE);
-	uint64_t images = kj_align_up(in->kernel_memsz, PAGE) +
-		kj_align_up(in->initrd_size, PAGE) + in->blob_size;
+				    kj_b_layout_default_size(in->ram_bytes), KJ_PAGE_SIZE);
+	uint64_t images = kj_align_up(in->kernel_memsz, KJ_PAGE_SIZE) +
+		kj_align_up(in->initrd_size, KJ_PAGE_SIZE) + in->blob_size;
 	uint64_t need = kj_align_up(images + KJ_B_MIN_FREE, REGION_ALIGN);
-	uint64_t limit = in->ram_bytes / PAGE / 2 * PAGE;
+	uint64_t limit = in->ram_bytes / KJ_PAGE_SIZE / 2 * KJ_PAGE_SIZE;
 	uint64_t min = in->kernel_min > KJ_LOW_LIMIT ? in->kernel_min : KJ_LOW_LIMIT;
 	struct kj_ranges avoid = { 0 };
 
@@ -113,8 +113,8 @@ int kj_b_layout_make(const struct kj_b_layout_in *in, struct kj_b_layout *p,
 	kj_ranges_free(&avoid);
 	p->region_end = p->region_start + size;
 	p->kernel_addr = kj_align_up(p->region_start, align);
-	p->initrd_addr = kj_align_up(p->kernel_addr + in->kernel_memsz, PAGE);
-	p->blob_addr = kj_align_up(p->initrd_addr + in->initrd_size, PAGE);
+	p->initrd_addr = kj_align_up(p->kernel_addr + in->kernel_memsz, KJ_PAGE_SIZE);
+	p->blob_addr = kj_align_up(p->initrd_addr + in->initrd_size, KJ_PAGE_SIZE);
 	if (p->blob_addr + in->blob_size + KJ_B_MIN_FREE > p->region_end)
 		return kj_fail(e, ENOSPC, "B's images do not fit the region; use a "
 			       "larger --reserve");
@@ -150,9 +150,9 @@ int kj_b_layout_segments(const struct kj_b_layout *p, const void *kernel,
 		      struct kj_segment *seg, int *nseg, struct kj_err *e)
 {
 	struct { const void *buf; uint64_t bufsz, mem, memsz; } data[3] = {
-		{ kernel, kernel_filesz, p->kernel_addr, kj_align_up(kernel_memsz, PAGE) },
-		{ initrd, initrd_size, p->initrd_addr, kj_align_up(initrd_size, PAGE) },
-		{ blob, blob_size, p->blob_addr, kj_align_up(blob_size, PAGE) },
+		{ kernel, kernel_filesz, p->kernel_addr, kj_align_up(kernel_memsz, KJ_PAGE_SIZE) },
+		{ initrd, initrd_size, p->initrd_addr, kj_align_up(initrd_size, KJ_PAGE_SIZE) },
+		{ blob, blob_size, p->blob_addr, kj_align_up(blob_size, KJ_PAGE_SIZE) },
 	};
 	uint64_t at = p->region_start;
 
@@ -188,7 +188,7 @@ int kj_b_layout_e820(const struct kj_b_layout *p, uint64_t blob_size,
 		  struct kj_err *e)
 {
 	struct kj_ranges all = { 0 };
-	uint64_t blob_end = p->blob_addr + kj_align_up(blob_size, PAGE);
+	uint64_t blob_end = p->blob_addr + kj_align_up(blob_size, KJ_PAGE_SIZE);
 	int ret = -1;
 
 	if (kj_ranges_add(&all, p->low_start, p->low_end, KJ_MEM_RAM, e) ||

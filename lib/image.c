@@ -4,6 +4,7 @@
  * the header check and checksum, I/O helpers, size arithmetic, set_state.
  */
 #include "image.h"
+#include "page.h"
 
 #include <errno.h>
 #include <linux/fs.h>
@@ -25,6 +26,7 @@ _Static_assert(sizeof(struct kj_img_extent) == 24, "extent layout");
 _Static_assert(sizeof(struct kj_img_chunk) == 32, "chunk layout");
 _Static_assert(sizeof(struct kj_img_range) == 24, "range layout");
 _Static_assert(sizeof(struct kj_img_remap) == 24, "remap layout");
+_Static_assert(KJ_IMG_PAGE_SIZE == KJ_PAGE_SIZE, "the image's pages are kjump's pages");
 /* csize is 32 bits: the largest chunk's compress bound must fit. */
 _Static_assert(ZSTD_COMPRESSBOUND((size_t)KJ_IMG_MAX_CHUNK_PAGES *
 				  KJ_IMG_PAGE_SIZE) < UINT32_MAX,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "kexec.h"
+#include "page.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,12 +10,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define PAGE KJ_PAGE_SIZE
-
 int kj_segments_check(const struct kj_segment *seg, int n, uint64_t ram_bytes,
 		      struct kj_err *e)
 {
-	uint64_t limit = ram_bytes / PAGE / 2, total = 0;
+	uint64_t limit = ram_bytes / KJ_PAGE_SIZE / 2, total = 0;
 
 	if (n <= 0)
 		return kj_fail(e, EINVAL, "no segments to load");
@@ -28,7 +27,7 @@ int kj_segments_check(const struct kj_segment *seg, int n, uint64_t ram_bytes,
 			return kj_fail(e, EINVAL, "segment %d has no memory; an empty "
 				       "segment makes every page a destination and "
 				       "the load fails with ENOMEM", i);
-		if ((s->mem | s->memsz) & (PAGE - 1))
+		if ((s->mem | s->memsz) & (KJ_PAGE_SIZE - 1))
 			return kj_fail(e, EINVAL, "segment %d (0x%llx+0x%llx) is not "
 				       "page aligned", i, (unsigned long long)s->mem,
 				       (unsigned long long)s->memsz);
@@ -47,13 +46,13 @@ int kj_segments_check(const struct kj_segment *seg, int n, uint64_t ram_bytes,
 					       (unsigned long long)seg[j].memsz,
 					       (unsigned long long)s->mem,
 					       (unsigned long long)s->memsz);
-		total += s->memsz / PAGE;
+		total += s->memsz / KJ_PAGE_SIZE;
 	}
 	if (total > limit)
 		return kj_fail(e, E2BIG, "the segments need %llu MiB; the kernel loads "
 			       "at most half of RAM (%llu MiB of %llu MiB)",
-			       (unsigned long long)((total * PAGE + (1 << 20) - 1) >> 20),
-			       (unsigned long long)(limit * PAGE >> 20),
+			       (unsigned long long)((total * KJ_PAGE_SIZE + (1 << 20) - 1) >> 20),
+			       (unsigned long long)(limit * KJ_PAGE_SIZE >> 20),
 			       (unsigned long long)(ram_bytes >> 20));
 	return 0;
 }

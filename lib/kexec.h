@@ -15,11 +15,11 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "page.h"
 
 #define KJ_KEXEC_SEGMENT_MAX	16
 #define KJ_KEXEC_PRESERVE_CONTEXT 0x00000002UL
 #define KJ_KEXEC_ARCH_X86_64	(62UL << 16)
-#define KJ_PAGE_SIZE		4096ULL
 
 /* Same layout as the kernel's struct kexec_segment on x86_64. */
 struct kj_segment {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "kimage.h"
+#include "page.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE 4096ULL
 #define IND_DESTINATION 0x1
 #define IND_INDIRECTION 0x2
 #define IND_DONE 0x4
@@ -24,7 +24,7 @@ static int walk(kj_phys_read_fn rd, void *ctx, uint64_t head,
 		const struct kj_ranges *b_mem, uint64_t want,
 		struct kj_remap_page **out)
 {
-	uint64_t *ind = malloc(PAGE), entry = head, dest = 0, got = 0;
+	uint64_t *ind = malloc(KJ_PAGE_SIZE), entry = head, dest = 0, got = 0;
 	struct kj_remap_page *map = calloc(want ? want : 1, sizeof(*map));
 	size_t pos = 512, steps = 0, limit = want * 2 + 4096;
 	struct kj_err e;
@@ -36,18 +36,18 @@ static int walk(kj_phys_read_fn rd, void *ctx, uint64_t head,
 		if (++steps > limit)
 			goto out;
 		if (entry & IND_DESTINATION) {
-			dest = entry & ~(PAGE - 1);
+			dest = entry & ~(KJ_PAGE_SIZE - 1);
 		} else if (entry & IND_INDIRECTION) {
-			if (rd(ctx, entry & ~(PAGE - 1), ind, PAGE, &e))
+			if (rd(ctx, entry & ~(KJ_PAGE_SIZE - 1), ind, KJ_PAGE_SIZE, &e))
 				goto out;
 			pos = 0;
 		} else if (entry & IND_DONE) {
 			break;
 		} else if (entry & IND_SOURCE) {
-			if (got >= want || !kj_ranges_covers(b_mem, dest, dest + PAGE, -1))
+			if (got >= want || !kj_ranges_covers(b_mem, dest, dest + KJ_PAGE_SIZE, -1))
 				goto out;
-			map[got++] = (struct kj_remap_page){ dest, entry & ~(PAGE - 1) };
-			dest += PAGE;
+			map[got++] = (struct kj_remap_page){ dest, entry & ~(KJ_PAGE_SIZE - 1) };
+			dest += KJ_PAGE_SIZE;
 		}
 		if (pos >= 512)
 			goto out;	/* ran off an indirection page */
@@ -72,17 +72,17 @@ int kj_kimage_find_map(kj_phys_read_fn rd, void *ctx, uint64_t control_page,
 		       const struct kj_ranges *b_mem, struct kj_remap_page **map,
 		       size_t *n, struct kj_err *e)
 {
-	uint64_t page[PAGE / 8], want = kj_ranges_total(b_mem, -1) / PAGE;
+	uint64_t page[KJ_PAGE_SIZE / 8], want = kj_ranges_total(b_mem, -1) / KJ_PAGE_SIZE;
 
 	if (!want)
 		return kj_fail(e, EINVAL, "B's memory is empty");
-	if (rd(ctx, control_page, page, PAGE, e))
+	if (rd(ctx, control_page, page, KJ_PAGE_SIZE, e))
 		return kj_prefix(e, "reading A's control page 0x%llx",
 				 (unsigned long long)control_page);
-	for (size_t i = 0; i < PAGE / 8; i++) {
+	for (size_t i = 0; i < KJ_PAGE_SIZE / 8; i++) {
 		uint64_t q = page[i];
 
-		if ((q & (PAGE - 1)) != IND_INDIRECTION || q < PAGE)
+		if ((q & (KJ_PAGE_SIZE - 1)) != IND_INDIRECTION || q < KJ_PAGE_SIZE)
 			continue;
 		if (walk(rd, ctx, q, b_mem, want, map) == 0) {
 			*n = want;

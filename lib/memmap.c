@@ -158,14 +158,25 @@ int kj_memmap_read(struct kj_memmap *m, struct kj_err *e)
 	return 0;
 }
 
-uint64_t kj_meminfo_total(const char *text)
+/* The value of "KEY:" in a /proc/meminfo text, in bytes; 0 if absent. */
+static uint64_t meminfo_bytes(const char *text, const char *key)
 {
-	const char *p = strstr(text, "MemTotal:");
+	const char *p = strstr(text, key);
 	unsigned long long kb;
 
-	if (!p || sscanf(p, "MemTotal: %llu kB", &kb) != 1)
+	if (!p || sscanf(p + strlen(key), " %llu kB", &kb) != 1)
 		return 0;
 	return (uint64_t)kb * 1024;
+}
+
+uint64_t kj_meminfo_total(const char *text)
+{
+	return meminfo_bytes(text, "MemTotal:");
+}
+
+uint64_t kj_meminfo_available(const char *text)
+{
+	return meminfo_bytes(text, "MemAvailable:");
 }
 
 int kj_meminfo_read_total(uint64_t *bytes, struct kj_err *e)
@@ -179,4 +190,17 @@ int kj_meminfo_read_total(uint64_t *bytes, struct kj_err *e)
 	if (!*bytes)
 		return kj_fail(e, EINVAL, "/proc/meminfo has no MemTotal line");
 	return 0;
+}
+
+uint64_t kj_meminfo_read_available(void)
+{
+	char *text;
+	struct kj_err e;
+	uint64_t bytes;
+
+	if (kj_read_text("/proc/meminfo", &text, NULL, &e))
+		return 0;
+	bytes = kj_meminfo_available(text);
+	free(text);
+	return bytes;
 }

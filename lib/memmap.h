@@ -34,6 +34,11 @@ int kj_memmap_read(struct kj_memmap *m, struct kj_err *e);
 /* "MemTotal:" of a /proc/meminfo text, in bytes; 0 if absent. */
 uint64_t kj_meminfo_total(const char *text);
 int kj_meminfo_read_total(uint64_t *bytes, struct kj_err *e);
+/* "MemAvailable:" of a /proc/meminfo text, in bytes; 0 if absent. */
+uint64_t kj_meminfo_available(const char *text);
+/* This system's MemAvailable, in bytes; 0 if /proc/meminfo has none or
+ * cannot be read. */
+uint64_t kj_meminfo_read_available(void);
 
 /* Read a whole small file into a NUL-terminated malloc'd buffer. */
 int kj_read_text(const char *path, char **out, size_t *len, struct kj_err *e);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "pinned.h"
+#include "page.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,12 +9,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define PAGE 4096u
-
 int kj_pagemap_read(int fd, const void *va, size_t npages, uint64_t *pa,
 		    struct kj_err *e)
 {
-	uint64_t vpn = (uint64_t)(uintptr_t)va / PAGE;
+	uint64_t vpn = (uint64_t)(uintptr_t)va / KJ_PAGE_SIZE;
 	size_t len = npages * 8;
 
 	if (pread(fd, pa, len, (off_t)(vpn * 8)) != (ssize_t)len)
@@ -23,11 +22,11 @@ int kj_pagemap_read(int fd, const void *va, size_t npages, uint64_t *pa,
 
 		if (!(pa[i] >> 63))
 			return kj_fail(e, EFAULT, "page at %p is not in memory",
-				       (const char *)va + i * PAGE);
+				       (const char *)va + i * KJ_PAGE_SIZE);
 		if (!pfn)
 			return kj_fail(e, EPERM, "/proc/self/pagemap hides physical "
 				       "frame numbers from this user; run as root");
-		pa[i] = pfn * PAGE;
+		pa[i] = pfn * KJ_PAGE_SIZE;
 	}
 	return 0;
 }
@@ -41,7 +40,7 @@ int kj_virt_to_phys(const void *va, uint64_t *pa, struct kj_err *e)
 	r = kj_pagemap_read(fd, va, 1, pa, e);
 	close(fd);
 	if (r == 0)
-		*pa += (uint64_t)(uintptr_t)va % PAGE;
+		*pa += (uint64_t)(uintptr_t)va % KJ_PAGE_SIZE;
 	return r;
 }
 
@@ -51,26 +50,26 @@ int kj_pinned_alloc(struct kj_pinned *pp, size_t npages, struct kj_err *e)
 	pp->pipefd[0] = pp->pipefd[1] = -1;
 	if (npages == 0 || npages > KJ_PINNED_MAX_PAGES)
 		return kj_fail(e, EINVAL, "cannot pin %zu pages", npages);
-	pp->va = mmap(NULL, npages * PAGE, PROT_READ | PROT_WRITE,
+	pp->va = mmap(NULL, npages * KJ_PAGE_SIZE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (pp->va == MAP_FAILED) {
 		pp->va = NULL;
 		return kj_fail_errno(e, "cannot allocate %zu pages", npages);
 	}
 	pp->npages = npages;
-	memset(pp->va, 0, npages * PAGE);
-	if (mlock(pp->va, npages * PAGE))
+	memset(pp->va, 0, npages * KJ_PAGE_SIZE);
+	if (mlock(pp->va, npages * KJ_PAGE_SIZE))
 		goto fail_errno;
 	if (pipe2(pp->pipefd, O_CLOEXEC | O_NONBLOCK))
 		goto fail_errno;
-	if (fcntl(pp->pipefd[1], F_SETPIPE_SZ, (int)(npages * PAGE * 2)) < 0 && npages > 8)
+	if (fcntl(pp->pipefd[1], F_SETPIPE_SZ, (int)(npages * KJ_PAGE_SIZE * 2)) < 0 && npages > 8)
 		goto fail_errno;
 	for (size_t i = 0; i < npages; i++) {
-		struct iovec iov = { (char *)pp->va + i * PAGE, PAGE };
+		struct iovec iov = { (char *)pp->va + i * KJ_PAGE_SIZE, KJ_PAGE_SIZE };
 
-		if (vmsplice(pp->pipefd[1], &iov, 1, 0) != (ssize_t)PAGE)
+		if (vmsplice(pp->pipefd[1], &iov, 1, 0) != (ssize_t)KJ_PAGE_SIZE)
 			goto fail_errno;
-		if (kj_virt_to_phys((char *)pp->va + i * PAGE, &pp->phys[i], e)) {
+		if (kj_virt_to_phys((char *)pp->va + i * KJ_PAGE_SIZE, &pp->phys[i], e)) {
 			kj_pinned_free(pp);
 			return -1;
 		}
@@ -87,7 +86,7 @@ int kj_pinned_verify(const struct kj_pinned *pp, struct kj_err *e)
 	for (size_t i = 0; i < pp->npages; i++) {
 		uint64_t pa;
 
-		if (kj_virt_to_phys((char *)pp->va + i * PAGE, &pa, e))
+		if (kj_virt_to_phys((char *)pp->va + i * KJ_PAGE_SIZE, &pa, e))
 			return -1;
 		if (pa != pp->phys[i])
 			return kj_fail(e, EAGAIN, "pinned page %zu moved from 0x%llx to "
@@ -104,7 +103,7 @@ void kj_pinned_free(struct kj_pinned *pp)
 	if (pp->pipefd[1] >= 0)
 		close(pp->pipefd[1]);
 	if (pp->va)
-		munmap(pp->va, pp->npages * PAGE);
+		munmap(pp->va, pp->npages * KJ_PAGE_SIZE);
 	memset(pp, 0, sizeof(*pp));
 	pp->pipefd[0] = pp->pipefd[1] = -1;
 }

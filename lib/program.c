@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "program.h"
+#include "page.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -8,8 +9,6 @@
 
 #include "ranges.h"
 #include "../payload/include/kjump/payload.h"
-
-#define PAGE 4096u
 
 static int bad(struct kj_err *e, const char *what)
 {
@@ -170,8 +169,8 @@ int kj_program_parse(const void *file, size_t size, uint64_t max_span,
 
 			if (o->p_type != PT_LOAD || o->p_memsz == 0)
 				continue;
-			if (kj_align_down(addr, PAGE) < kj_align_up(oa + o->p_memsz, PAGE) &&
-			    kj_align_down(oa, PAGE) < kj_align_up(addr + h->p_memsz, PAGE))
+			if (kj_align_down(addr, KJ_PAGE_SIZE) < kj_align_up(oa + o->p_memsz, KJ_PAGE_SIZE) &&
+			    kj_align_down(oa, KJ_PAGE_SIZE) < kj_align_up(addr + h->p_memsz, KJ_PAGE_SIZE))
 				return kj_fail(e, ENOEXEC, "program segments %d and %d "
 					       "overlap (in memory, at page granularity)",
 					       j, i);
@@ -184,8 +183,8 @@ int kj_program_parse(const void *file, size_t size, uint64_t max_span,
 	}
 	if (!nload)
 		return bad(e, "no loadable segment");
-	lo = kj_align_down(lo, PAGE);
-	hi = kj_align_up(hi, PAGE);
+	lo = kj_align_down(lo, KJ_PAGE_SIZE);
+	hi = kj_align_up(hi, KJ_PAGE_SIZE);
 	if (hi - lo > max_span)
 		return kj_fail(e, EFBIG, "program needs %llu KiB of memory; the limit "
 			       "is %llu KiB", (unsigned long long)(hi - lo) / 1024,
@@ -222,7 +221,7 @@ fail:
 
 int kj_program_place(struct kj_program *p, uint64_t base, struct kj_err *e)
 {
-	if (base & (PAGE - 1))
+	if (base & (KJ_PAGE_SIZE - 1))
 		return kj_fail(e, EINVAL, "load address 0x%llx is not page aligned",
 			       (unsigned long long)base);
 	if (!p->relocatable && base != p->link_base)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "resume_layout.h"
+#include "page.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,7 +8,6 @@
 
 #include "memmap.h"
 
-#define PAGE 4096ULL
 #define MiB (1ULL << 20)
 
 int kj_resume_layout_check_machine(const struct kj_img *img, const struct kj_ranges *c_ram,
@@ -18,7 +18,7 @@ int kj_resume_layout_check_machine(const struct kj_img *img, const struct kj_ran
 			       "system; kjump cannot check this machine can hold it");
 	for (uint64_t i = 0; i < img->nmemmap; i++) {
 		const struct kj_img_range *r = &img->memmap[i];
-		uint64_t s = kj_align_up(r->start, PAGE), t = kj_align_down(r->end, PAGE);
+		uint64_t s = kj_align_up(r->start, KJ_PAGE_SIZE), t = kj_align_down(r->end, KJ_PAGE_SIZE);
 
 		if (r->type != 1 || t <= s)
 			continue;
@@ -41,17 +41,17 @@ int kj_resume_layout_free_runs(const struct kj_img *img, const struct kj_ranges 
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < c_ram->n; i++) {
-		uint64_t at = kj_align_up(c_ram->r[i].start, PAGE);
-		uint64_t end = kj_align_down(c_ram->r[i].end, PAGE);
+		uint64_t at = kj_align_up(c_ram->r[i].start, KJ_PAGE_SIZE);
+		uint64_t end = kj_align_down(c_ram->r[i].end, KJ_PAGE_SIZE);
 
 		if (at < MiB)
 			at = MiB;	/* leave firmware's first MiB alone */
-		while (x < img->next && (img->ext[x].pfn + img->ext[x].npages) * PAGE <= at)
+		while (x < img->next && (img->ext[x].pfn + img->ext[x].npages) * KJ_PAGE_SIZE <= at)
 			x++;
 		while (at < end) {
-			uint64_t es = x < img->next ? img->ext[x].pfn * PAGE : UINT64_MAX;
+			uint64_t es = x < img->next ? img->ext[x].pfn * KJ_PAGE_SIZE : UINT64_MAX;
 			uint64_t ee = x < img->next ?
-				(img->ext[x].pfn + img->ext[x].npages) * PAGE : UINT64_MAX;
+				(img->ext[x].pfn + img->ext[x].npages) * KJ_PAGE_SIZE : UINT64_MAX;
 
 			if (es > at) {
 				uint64_t stop = es < end ? es : end;
@@ -97,8 +97,8 @@ int kj_resume_layout_make(const struct kj_resume_layout_in *in, struct kj_resume
 	int ret = -1;
 
 	memset(p, 0, sizeof(*p));
-	p->payload_size = kj_align_up(in->payload_bytes, PAGE);
-	p->manifest_size = kj_align_up(in->manifest_bytes, PAGE);
+	p->payload_size = kj_align_up(in->payload_bytes, KJ_PAGE_SIZE);
+	p->manifest_size = kj_align_up(in->manifest_bytes, KJ_PAGE_SIZE);
 	need = p->payload_size + p->manifest_size + in->data_bytes;
 	if (kj_resume_layout_free_runs(in->img, in->c_ram, &runs, e))
 		return -1;
@@ -128,11 +128,11 @@ bool kj_resume_layout_usable(const struct kj_img *img, const struct kj_resume_la
 {
 	int kind = 0;
 
-	if (pa < MiB || pa & (PAGE - 1))
+	if (pa < MiB || pa & (KJ_PAGE_SIZE - 1))
 		return false;
 	if (pa - p->payload_addr < p->payload_size || pa - p->manifest_addr < p->manifest_size)
 		return false;
-	if (kj_img_find_page(img, pa / PAGE, &kind, NULL))
+	if (kj_img_find_page(img, pa / KJ_PAGE_SIZE, &kind, NULL))
 		return false;
 	return kind == 0;
 }

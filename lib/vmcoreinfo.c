@@ -6,6 +6,7 @@
  * key (see vmcoreinfo.h), so lookups are plain table searches.
  */
 #include "vmcoreinfo.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -32,17 +33,6 @@ static uint32_t hash_key(const char *s, size_t n)
 	return h;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Digits only (no sign, no prefix), the whole string, no overflow. */
 static bool parse_digits(const char *s, unsigned base, uint64_t *out)
 {
@@ -51,7 +41,7 @@ static bool parse_digits(const char *s, unsigned base, uint64_t *out)
 	if (!*s)
 		return false;
 	for (; *s; s++) {
-		int d = hexval(*s);
+		int d = kj_hex_digit(*s);
 
 		if (d < 0 || (unsigned)d >= base)
 			return false;

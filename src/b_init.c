@@ -31,6 +31,7 @@
 #include "../lib/image.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
+#include "../lib/text.h"
 
 static void mounts(void)
 {
@@ -75,23 +76,15 @@ static void wait_for(const char *path)
 static unsigned pick_threads(unsigned asked)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	char *mi = NULL;
-	struct kj_err e;
-	unsigned long long avail = 0;
+	uint64_t avail;
 	unsigned t;
 
 	if (asked)
 		return asked;
-	if (kj_read_text("/proc/meminfo", &mi, NULL, &e) == 0) {
-		const char *p = strstr(mi, "MemAvailable:");
-
-		if (p)
-			sscanf(p, "MemAvailable: %llu", &avail);
-		free(mi);
-	}
+	avail = kj_meminfo_read_available();
 	t = cpus > 0 ? (unsigned)cpus : 1;
 	/* leave half of B's free memory for everything else */
-	while (t > 1 && kj_img_writer_memory(t, 0) > avail * 1024 / 2)
+	while (t > 1 && kj_img_writer_memory(t, 0) > avail / 2)
 		t--;
 	return t;
 }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,61 @@ int kj_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help'.\n", kj_cmd_name);
 	return KJ_EXIT_USAGE;
+}
+
+/* The long options `arg` ("--na" or "--na=v") abbreviates or names, and
+ * the first of them. */
+static int long_matches(const char *arg, const struct option *lo,
+			const struct option **first)
+{
+	size_t len = strcspn(arg + 2, "=");
+	int n = 0;
+
+	*first = NULL;
+	for (const struct option *o = lo; o->name; o++) {
+		if (strncmp(o->name, arg + 2, len))
+			continue;
+		if (strlen(o->name) == len) {	/* exact: never ambiguous */
+			*first = o;
+			return 1;
+		}
+		if (!n++)
+			*first = o;
+	}
+	return n;
+}
+
+int kj_bad_option(int c, char *const *argv, const struct option *lo)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	bool is_long = !strncmp(arg, "--", 2) && arg[2];
+	int len = is_long ? (int)strcspn(arg, "=") : 0;
+	const struct option *o = NULL;
+
+	/* A value is missing only at the end of argv, so arg is the
+	 * option's own element. */
+	if (c == ':') {
+		if (is_long && long_matches(arg, lo, &o) == 1)
+			return kj_usage_error("option '--%s' needs a value", o->name);
+		if (is_long)
+			return kj_usage_error("option '%.*s' needs a value", len, arg);
+		return kj_usage_error("option '-%c' needs a value", optopt);
+	}
+	/* An unknown or ambiguous long option sets no optopt; one given a
+	 * value it does not take sets its val. A short option's optopt is
+	 * its letter; arg may then be the element before it, when the
+	 * letter stands inside a cluster (-Zf). */
+	if (is_long && !optopt) {
+		if (long_matches(arg, lo, &o) > 1)
+			return kj_usage_error("option '%.*s' is ambiguous", len, arg);
+		return kj_usage_error("unknown option '%.*s'", len, arg);
+	}
+	if (is_long && arg[len] == '=' && long_matches(arg, lo, &o) == 1 &&
+	    o->has_arg == no_argument && !o->flag && o->val == optopt)
+		return kj_usage_error("option '--%s' takes no value", o->name);
+	if (optopt > ' ' && optopt < 0x7f)
+		return kj_usage_error("unknown option '-%c'", optopt);
+	return kj_usage_error("unknown option '%s'", arg);
 }
 
 void kj_info(const char *fmt, ...)

@@ -36,6 +36,12 @@ extern const char *kj_cmd_name;	/* for messages: "kjump call" */
 int kj_report(const struct kj_err *e);
 /* Print a usage error plus a pointer to --help; return KJ_EXIT_USAGE. */
 int kj_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The usage error for what getopt_long just refused (it returned c, '?'
+ * or ':'; kjump sets opterr = 0 and puts ':' first in every optstring):
+ * names the option and whether it is unknown, ambiguous, lacks its value
+ * or has one it does not take. Returns KJ_EXIT_USAGE. */
+struct option;
+int kj_bad_option(int c, char *const *argv, const struct option *lo);
 /* Progress and information lines, on stderr, prefixed by the command. */
 void kj_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

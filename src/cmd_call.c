@@ -224,7 +224,7 @@ int cmd_call(int argc, char **argv)
 	double *lat = NULL;
 	int c, rc = KJ_EXIT_FAIL, loaded = 0;
 
-	while ((c = getopt_long(argc, argv, "+n:fqeh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:n:fqeh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (kj_parse_u64(optarg, &v, &e) || v == 0 || v > 1000000)
@@ -241,7 +241,7 @@ int cmd_call(int argc, char **argv)
 		case 'q': o.quiet = true; break;
 		case 'e': o.each = true; break;
 		case 'h': help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (optind >= argc)

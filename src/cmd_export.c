@@ -18,9 +18,9 @@
 #include "../lib/elfcore.h"
 #include "../lib/image.h"
 #include "../lib/a_memory.h"
+#include "../lib/page.h"
 #include "../lib/ranges.h"
 
-#define PAGE 4096ULL
 #define DIRECT_MAP_LO 0xff00000000000000ULL
 #define KERNEL_MAP_LO 0xffffffff80000000ULL
 
@@ -53,7 +53,7 @@ static int export(struct kj_img *img, const char *out, struct kj_err *e)
 	struct kj_a_from_image m;
 	size_t nseg = 0, nram = 0;
 	uint64_t pgoff = direct_map_offset(img), data_off, at;
-	uint8_t *hdr = NULL, *note = NULL, page[PAGE];
+	uint8_t *hdr = NULL, *note = NULL, page[KJ_PAGE_SIZE];
 	size_t note_len, hdr_len;
 	int fd = -1, ret = -1;
 
@@ -80,7 +80,7 @@ static int export(struct kj_img *img, const char *out, struct kj_err *e)
 			nseg++;
 	hdr_len = kj_elfcore_headers_size(nseg);
 	seg[0] = (struct kj_core_seg){ KJ_SEG_NOTE, hdr_len, 0, 0, note_len, note_len };
-	data_off = kj_align_up(hdr_len + note_len, PAGE);
+	data_off = kj_align_up(hdr_len + note_len, KJ_PAGE_SIZE);
 	at = data_off;
 	size_t k = 1;
 	for (uint64_t i = 0; i < img->nmemmap; i++) {
@@ -90,7 +90,7 @@ static int export(struct kj_img *img, const char *out, struct kj_err *e)
 			continue;
 		seg[k++] = (struct kj_core_seg){ KJ_SEG_LOAD, at, pgoff ? pgoff + r->start : 0,
 						 r->start, r->end - r->start, r->end - r->start };
-		at += kj_align_up(r->end - r->start, PAGE);
+		at += kj_align_up(r->end - r->start, KJ_PAGE_SIZE);
 	}
 	/* kernel image mappings share the file bytes of the RAM holding them */
 	for (uint64_t i = 0; i < img->nvmap; i++) {
@@ -129,17 +129,17 @@ static int export(struct kj_img *img, const char *out, struct kj_err *e)
 	}
 	uint64_t done = 0, total = 0, last = 0;
 	for (size_t j = 1; j <= nram; j++)
-		total += seg[j].filesz / PAGE;
+		total += seg[j].filesz / KJ_PAGE_SIZE;
 	for (size_t j = 1; j <= nram; j++) {
-		for (uint64_t pa = seg[j].paddr; pa < seg[j].paddr + seg[j].filesz; pa += PAGE) {
+		for (uint64_t pa = seg[j].paddr; pa < seg[j].paddr + seg[j].filesz; pa += KJ_PAGE_SIZE) {
 			bool present;
 
-			if (kj_a_from_image_page(&m, pa / PAGE, page, &present, e))
+			if (kj_a_from_image_page(&m, pa / KJ_PAGE_SIZE, page, &present, e))
 				goto out;
 			done++;
 			if (present && !kj_img_page_is_zero(page) &&
-			    pwrite(fd, page, PAGE, (off_t)(seg[j].offset + (pa - seg[j].paddr))) !=
-			    (ssize_t)PAGE) {
+			    pwrite(fd, page, KJ_PAGE_SIZE, (off_t)(seg[j].offset + (pa - seg[j].paddr))) !=
+			    (ssize_t)KJ_PAGE_SIZE) {
 				kj_fail_errno(e, "cannot write %s", out);
 				goto out;
 			}
@@ -178,12 +178,12 @@ int cmd_export(int argc, char **argv)
 	bool elf = false;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'E': elf = true; break;
 		case 'o': out = optarg; break;
 		case 'h': help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (!elf)

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "../lib/image.h"
+#include "../lib/text.h"
 
 static void info_help(void)
 {
@@ -122,11 +123,11 @@ int cmd_info(int argc, char **argv)
 	bool json = false;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'J': json = true; break;
 		case 'h': info_help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (argc - optind != 1)
@@ -149,22 +150,15 @@ static void verify_help(void)
 	       "and exit 1. Exit 0 when every chunk is good.\n");
 }
 
-struct vprog {
-	bool quiet;
-	int last;
-	double t0;
-};
-
 static void vprogress(uint64_t done, uint64_t total, void *arg)
 {
-	struct vprog *p = arg;
-	int pct = total ? (int)(done * 100 / total) : 100;
+	struct kj_progress *p = arg;
+	int pct = kj_progress_due(p, done, total);
 
-	if (p->quiet || pct / 10 == p->last / 10)
-		return;
-	p->last = pct;
-	kj_info("verified %3d%% (%llu of %llu chunks, %.1f s)", pct,
-		(unsigned long long)done, (unsigned long long)total, kj_now() - p->t0);
+	if (pct >= 0)
+		kj_info("verified %3d%% (%llu of %llu chunks, %.1f s)", pct,
+			(unsigned long long)done, (unsigned long long)total,
+			kj_now() - p->t0);
 }
 
 int cmd_verify(int argc, char **argv)
@@ -176,15 +170,15 @@ int cmd_verify(int argc, char **argv)
 	};
 	struct kj_err e = { 0 };
 	struct kj_img img;
-	struct vprog p = { .last = -10, .t0 = kj_now() };
+	struct kj_progress p = KJ_PROGRESS(10, false, kj_now());
 	uint64_t bad;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'q': p.quiet = true; break;
 		case 'h': verify_help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (argc - optind != 1)

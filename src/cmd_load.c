@@ -57,7 +57,7 @@ int cmd_load(int argc, char **argv)
 	bool force = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "i:a:r:fvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:a:r:fvh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'i': o.initrd = optarg; break;
 		case 'a': o.append = optarg; break;
@@ -72,7 +72,7 @@ int cmd_load(int argc, char **argv)
 		case 'f': force = true; break;
 		case 'v': o.verbose = true; break;
 		case 'h': help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (optind != argc - 1)

@@ -45,13 +45,13 @@ int cmd_peek(int argc, char **argv)
 	uint8_t *buf;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+rpc:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:rpc:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r': raw = true; break;
 		case 'p': physical = true; break;
 		case 'c': path = optarg; break;
 		case 'h': help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (argc - optind != 2)

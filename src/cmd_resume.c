@@ -28,13 +28,14 @@
 #include "../lib/image.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
+#include "../lib/page.h"
 #include "../lib/preflight.h"
 #include "../lib/program.h"
 #include "../lib/resume_layout.h"
+#include "../lib/text.h"
 #include "../lib/vmcoreinfo.h"
 #include "../payload/include/kjump/restore.h"
 
-#define PAGE 4096ULL
 #define STACK_BYTES (64u << 10)
 
 static void help(void)
@@ -57,21 +58,14 @@ static void help(void)
 	       "  -h, --help      show this help\n");
 }
 
-struct vprog {
-	bool quiet;
-	int last;
-	double t0;
-};
-
 static void progress(uint64_t done, uint64_t total, void *arg)
 {
-	struct vprog *p = arg;
-	int pct = total ? (int)(done * 100 / total) : 100;
+	struct kj_progress *p = arg;
+	int pct = kj_progress_due(p, done, total);
 
-	if (p->quiet || pct / 25 == p->last / 25)
-		return;
-	p->last = pct;
-	kj_info("read and checked %3d%% of the image (%.1f s)", pct, kj_now() - p->t0);
+	if (pct >= 0)
+		kj_info("read and checked %3d%% of the image (%.1f s)", pct,
+			kj_now() - p->t0);
 }
 
 /* This kernel's paging levels: 5-level kernels put the direct map below
@@ -124,7 +118,7 @@ static uint64_t pgt_bytes(const struct kj_ranges *r)
 
 	for (size_t i = 0; i < r->n; i++)
 		pages += (r->r[i].end - r->r[i].start) / (1ULL << 30) + 4;
-	return pages * PAGE;
+	return pages * KJ_PAGE_SIZE;
 }
 
 struct resume_opts {
@@ -227,17 +221,18 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 				  "the restore payload", &pay.params_off, e) ||
 	    map_ranges(&img, &mm.ram, &maps, e))
 		goto out;
-	uint64_t pgt = pgt_bytes(&maps), scratch = img.hdr.chunk_pages * PAGE;
-	uint64_t cin = kj_align_up(ZSTD_compressBound(scratch), PAGE);
-	uint64_t pay_bytes = pay.span + pgt + scratch + cin + STACK_BYTES + PAGE;
+	uint64_t pgt = pgt_bytes(&maps), scratch = img.hdr.chunk_pages * KJ_PAGE_SIZE;
+	uint64_t cin = kj_align_up(ZSTD_compressBound(scratch), KJ_PAGE_SIZE);
+	uint64_t pay_bytes = pay.span + pgt + scratch + cin + STACK_BYTES + KJ_PAGE_SIZE;
 	uint64_t data_pages = 0;
 	for (uint64_t i = 0; i < img.nchunks; i++)
-		data_pages += (img.chunk[i].csize + PAGE - 1) / PAGE;
+		data_pages += (img.chunk[i].csize + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE;
 	uint64_t man_bytes = sizeof(struct kj_restore_manifest) +
 		img.next * sizeof(struct kj_restore_extent) +
 		img.nchunks * sizeof(struct kj_restore_chunk) +
 		maps.n * sizeof(struct kj_restore_range) + data_pages * 8;
-	struct kj_resume_layout_in in = { &img, &mm.ram, pay_bytes, man_bytes, data_pages * PAGE };
+	struct kj_resume_layout_in in = { &img, &mm.ram, pay_bytes, man_bytes,
+					  data_pages * KJ_PAGE_SIZE };
 	if (kj_resume_layout_make(&in, &plan, e) ||
 	    kj_staging_pages_alloc(&dp, &img, &plan, data_pages, e))
 		goto out;
@@ -267,7 +262,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		mr[i] = (struct kj_restore_range){ maps.r[i].start, maps.r[i].end };
 	memcpy(manifest + m->pages_off, dp.pa, data_pages * 8);
 	struct kj_restore_chunk *mc = (void *)(manifest + m->chunks_off);
-	struct vprog vp = { .quiet = o->quiet, .last = -25, .t0 = kj_now() };
+	struct kj_progress vp = KJ_PROGRESS(25, o->quiet, kj_now());
 	uint64_t next_page = 0;
 	for (uint64_t c = 0; c < img.nchunks; c++) {
 		uint32_t cs = img.chunk[c].csize;
@@ -278,8 +273,8 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 			goto out;
 		}
 		mc[c] = (struct kj_restore_chunk){ next_page, cs, img.chunk[c].npages };
-		for (uint64_t off = 0; off < cs; off += PAGE, next_page++)
-			memcpy(dp.va[next_page], cbuf + off, cs - off < PAGE ? cs - off : PAGE);
+		for (uint64_t off = 0; off < cs; off += KJ_PAGE_SIZE, next_page++)
+			memcpy(dp.va[next_page], cbuf + off, cs - off < KJ_PAGE_SIZE ? cs - off : KJ_PAGE_SIZE);
 		progress(c + 1, img.nchunks, &vp);
 	}
 	if (kj_staging_pages_pin(&dp, e))
@@ -313,7 +308,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 			"image in %llu pages the saved system does not need (%llu MiB such)",
 			(unsigned long long)plan.payload_addr,
 			(unsigned long long)plan.manifest_addr,
-			(unsigned long long)(data_pages * PAGE >> 20),
+			(unsigned long long)(data_pages * KJ_PAGE_SIZE >> 20),
 			(unsigned long long)data_pages,
 			(unsigned long long)(plan.free_bytes >> 20));
 	}
@@ -371,13 +366,13 @@ int cmd_resume(int argc, char **argv)
 	struct kj_err e = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "nfqh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":nfqh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n': o.dry_run = true; break;
 		case 'f': o.force = true; break;
 		case 'q': o.quiet = true; break;
 		case 'h': help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (argc - optind != 1)

@@ -47,7 +47,7 @@ int cmd_save(int argc, char **argv)
 	struct kj_err e = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:j:l:qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:j:l:qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': o.target = optarg; break;
 		case 'j':
@@ -61,7 +61,7 @@ int cmd_save(int argc, char **argv)
 		case 'H': o.kind = KJ_IMG_HIBERNATION; break;
 		case 'q': o.quiet = true; break;
 		case 'h': help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (optind != argc)

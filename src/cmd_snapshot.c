@@ -35,6 +35,7 @@
 #include "../lib/memmap.h"
 #include "../lib/preflight.h"
 #include "../lib/target.h"
+#include "../lib/text.h"
 
 struct snap_opts {
 	const char *to, *kernel, *initrd, *append;
@@ -147,18 +148,6 @@ static void hex(const uint8_t *b, size_t n, char *out)
 		sprintf(out + 2 * i, "%02x", b[i]);
 }
 
-static int unhex(const char *s, uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		b[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 /* After the jump: forget what A cached of the target, then read what B
  * wrote. */
 static int read_result(const char *path, struct kj_img *img, int *fdp, struct kj_err *e)
@@ -221,8 +210,7 @@ static int run(const struct snap_opts *o)
 	bool reuse = rs == 0 && st.loaded && si.kexec_loaded == 1 &&
 		!strcmp(st.purpose, purpose) && !strcmp(st.target, o->to) &&
 		(!kernel || !strcmp(kernel, st.kernel)) && !o->initrd && !o->append &&
-		!o->reserve && st.same_kernel && strlen(st.tag) == 32 &&
-		!unhex(st.tag, tag, 16);
+		!o->reserve && st.same_kernel && !kj_hex_decode(st.tag, tag, 16);
 	if (!reuse && si.kexec_loaded == 1) {
 		if (rs == 0 && st.loaded)
 			kj_fail(&e, EBUSY, "a B for '%s' is loaded; unload it first "
@@ -399,7 +387,7 @@ static int parse(int argc, char **argv, bool hib)
 	struct snap_opts o = { .hibernate = hib };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "t:k:i:a:r:j:l:fvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:k:i:a:r:j:l:fvh", lo, NULL)) != -1) {
 		switch (c) {
 		case 't': o.to = optarg; break;
 		case 'k': o.kernel = optarg; break;
@@ -420,7 +408,7 @@ static int parse(int argc, char **argv, bool hib)
 		case 'f': o.force = true; break;
 		case 'v': o.verbose = true; break;
 		case 'h': help(hib); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (optind != argc)

@@ -27,11 +27,11 @@ static int simple_opts(int argc, char **argv, void (*help)(void), bool *force)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+fh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:fh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'f': *force = true; break;
 		case 'h': help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (optind != argc)
@@ -134,12 +134,12 @@ int cmd_back(int argc, char **argv)
 	double secs;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+fh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:fh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': one_way = true; break;
 		case 'f': force = true; break;
 		case 'h': back_help(); return KJ_EXIT_OK;
-		default: return kj_usage_error("unknown option");
+		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (optind != argc)

@@ -5,6 +5,7 @@
  * src/cmd_*.c (commands that share their code, such as info and verify,
  * share a file).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
 {
 	static char name[64];
 
+	/* getopt_long stays quiet: kj_bad_option says what was wrong, once. */
+	opterr = 0;
 	/* As B's init (the initramfs of snapshot and hibernate); PID 1 alone
 	 * is not enough: kjump may be the first process of a PID namespace. */
 	if (getpid() == 1 && argc >= 1 && !strcmp(argv[0], KJ_B_INIT_PATH))

@@ -26,10 +26,11 @@
 #include "../lib/image.h"
 #include "../lib/memmap.h"
 #include "../lib/free_pages.h"
+#include "../lib/page.h"
 #include "../lib/target.h"
+#include "../lib/text.h"
 #include "../lib/vmcoreinfo.h"
 
-#define PAGE 4096ULL
 #define BATCH 256	/* pages per read from /proc/vmcore */
 
 static int amem_rd(void *ctx, uint64_t pa, void *buf, size_t len, struct kj_err *e)
@@ -51,8 +52,8 @@ static int a_ram(const struct kj_a_from_vmcore *m, struct kj_ranges *ram, struct
 	if (kj_ranges_copy(ram, &m->b_mem, -1, e))
 		return -1;
 	for (size_t i = 0; i < ram->n; i++) {
-		ram->r[i].start = kj_align_up(ram->r[i].start, PAGE);
-		ram->r[i].end = kj_align_down(ram->r[i].end, PAGE);
+		ram->r[i].start = kj_align_up(ram->r[i].start, KJ_PAGE_SIZE);
+		ram->r[i].end = kj_align_down(ram->r[i].end, KJ_PAGE_SIZE);
 		ram->r[i].type = KJ_MEM_RAM;
 	}
 	kj_ranges_normalize(ram);
@@ -69,7 +70,7 @@ static int remap_runs(const struct kj_a_from_vmcore *m, struct kj_img_remap **ou
 	if (!r)
 		return kj_fail(e, ENOMEM, "out of memory");
 	for (size_t i = 0; i < m->nmap; i++) {
-		uint64_t d = m->map[i].dst / PAGE, s = m->map[i].src / PAGE;
+		uint64_t d = m->map[i].dst / KJ_PAGE_SIZE, s = m->map[i].src / KJ_PAGE_SIZE;
 
 		if (d == s)
 			continue;	/* A had nothing there */
@@ -130,17 +131,14 @@ static int memmap_section(const struct kj_ranges *ram, struct kj_img_range **out
 	return 0;
 }
 
-static void progress(const struct kj_save_opts *o, uint64_t done, uint64_t total,
-		     double t0, int *last)
+static void progress(struct kj_progress *p, uint64_t done, uint64_t total)
 {
-	int pct = total ? (int)(done * 100 / total) : 100;
+	int pct = kj_progress_due(p, done, total);
 
-	if (o->quiet || pct / 10 == *last / 10)
-		return;
-	*last = pct;
-	kj_info("saving: %3d%% (%llu of %llu MiB read, %.1f s)", pct,
-		(unsigned long long)(done * PAGE >> 20),
-		(unsigned long long)(total * PAGE >> 20), kj_now() - t0);
+	if (pct >= 0)
+		kj_info("saving: %3d%% (%llu of %llu MiB read, %.1f s)", pct,
+			(unsigned long long)(done * KJ_PAGE_SIZE >> 20),
+			(unsigned long long)(total * KJ_PAGE_SIZE >> 20), kj_now() - p->t0);
 }
 
 int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_err *e)
@@ -160,7 +158,8 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	bool have_vi = false, have_fm = false, have_m = false;
 	uint64_t total = 0, done = 0, n_free = 0, n_excl = 0;
 	double t0 = kj_now();
-	int last = -10, ret = -1;
+	struct kj_progress prog = KJ_PROGRESS(10, o->quiet, t0);
+	int ret = -1;
 
 	memset(rep, 0, sizeof(*rep));
 	struct kj_state bst;
@@ -182,7 +181,7 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	have_vi = true;
 	if (a_ram(&m, &ram, e))
 		goto out;
-	total = kj_ranges_total(&ram, -1) / PAGE;
+	total = kj_ranges_total(&ram, -1) / KJ_PAGE_SIZE;
 
 	/* Free pages of A: a page in a free buddy block holds nothing A's
 	 * kernel needs. If they cannot be found, keep everything. */
@@ -206,25 +205,25 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	struct kj_img_writer_opts wo = {
 		.threads = o->threads, .level = o->level, .kind = o->kind,
 		.release = rel, .machine = "x86_64", .jump_back_entry = peer.entry,
-		.ram_bytes = total * PAGE,
+		.ram_bytes = total * KJ_PAGE_SIZE,
 		.region_start = m.b_mem.n ? m.b_mem.r[m.b_mem.n - 1].start : 0,
 		.region_end = m.b_mem.n ? m.b_mem.r[m.b_mem.n - 1].end : 0,
 		.worst_case_pages = t.is_block ? total : 0,
 	};
 	if (kj_img_writer_open(&w, t.fd, t.is_block ? t.size : 0, &wo, e))
 		goto out;
-	buf = malloc(BATCH * PAGE);
+	buf = malloc(BATCH * KJ_PAGE_SIZE);
 	if (!buf) {
 		kj_fail(e, ENOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < ram.n; i++) {
-		uint64_t pfn = ram.r[i].start / PAGE, end = ram.r[i].end / PAGE;
+		uint64_t pfn = ram.r[i].start / KJ_PAGE_SIZE, end = ram.r[i].end / KJ_PAGE_SIZE;
 
 		while (pfn < end) {
-			uint64_t pa = pfn * PAGE, n = 0;
+			uint64_t pa = pfn * KJ_PAGE_SIZE, n = 0;
 
-			if (kj_ranges_covers(&m.b_mem, pa, pa + PAGE, -1)) {
+			if (kj_ranges_covers(&m.b_mem, pa, pa + KJ_PAGE_SIZE, -1)) {
 				n_excl++, pfn++, done++;
 				continue;
 			}
@@ -235,19 +234,19 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 			/* a run of pages to keep, read in one go */
 			while (n < BATCH && pfn + n < end &&
 			       !(have_fm && kj_freemap_test(&fm, pfn + n)) &&
-			       !kj_ranges_covers(&m.b_mem, (pfn + n) * PAGE,
-						 (pfn + n + 1) * PAGE, -1))
+			       !kj_ranges_covers(&m.b_mem, (pfn + n) * KJ_PAGE_SIZE,
+						 (pfn + n + 1) * KJ_PAGE_SIZE, -1))
 				n++;
-			if (kj_vmcore_read(&m.vm, pa, buf, n * PAGE, e)) {
+			if (kj_vmcore_read(&m.vm, pa, buf, n * KJ_PAGE_SIZE, e)) {
 				kj_prefix(e, "reading A's memory");
 				goto out;
 			}
 			for (uint64_t k = 0; k < n; k++)
-				if (kj_img_writer_add(w, pfn + k, buf + k * PAGE, e))
+				if (kj_img_writer_add(w, pfn + k, buf + k * KJ_PAGE_SIZE, e))
 					goto out;
 			pfn += n;
 			done += n;
-			progress(o, done, total, t0, &last);
+			progress(&prog, done, total);
 		}
 	}
 	if (set_vmap(&m, w, e) ||

@@ -18,33 +18,17 @@
 #include <unistd.h>
 
 #include "../lib/memmap.h"
+#include "../lib/page.h"
 #include "../lib/pinned.h"
 
-#define PAGE 4096ULL
 #define BLOCK (32ULL << 20)
 #define PIPE_BYTES (64 << 20)
 #define MiB (1ULL << 20)
 
-static uint64_t mem_available(void)
-{
-	char *t = NULL;
-	struct kj_err e;
-	unsigned long long kb = 0;
-
-	if (kj_read_text("/proc/meminfo", &t, NULL, &e) == 0) {
-		const char *p = strstr(t, "MemAvailable:");
-
-		if (p)
-			sscanf(p, "MemAvailable: %llu", &kb);
-		free(t);
-	}
-	return kb * 1024;
-}
-
 int kj_staging_pages_alloc(struct kj_staging_pages *d, const struct kj_img *img,
 		    const struct kj_resume_layout *plan, size_t need, struct kj_err *e)
 {
-	uint64_t avail = mem_available(), used = 0, *pa = NULL;
+	uint64_t avail = kj_meminfo_read_available(), used = 0, *pa = NULL;
 	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 
 	memset(d, 0, sizeof(*d));
@@ -52,7 +36,7 @@ int kj_staging_pages_alloc(struct kj_staging_pages *d, const struct kj_img *img,
 		return kj_fail_errno(e, "cannot open /proc/self/pagemap");
 	d->pa = calloc(need ? need : 1, sizeof(*d->pa));
 	d->va = calloc(need ? need : 1, sizeof(*d->va));
-	pa = malloc(BLOCK / PAGE * sizeof(*pa));
+	pa = malloc(BLOCK / KJ_PAGE_SIZE * sizeof(*pa));
 	if (!d->pa || !d->va || !pa) {
 		kj_fail(e, ENOMEM, "out of memory");
 		goto fail;
@@ -68,7 +52,7 @@ int kj_staging_pages_alloc(struct kj_staging_pages *d, const struct kj_img *img,
 				"holding %llu MiB of compressed image in pages the saved "
 				"system does not need takes more (boot with more memory, or "
 				"fewer services)", (unsigned long long)(avail / MiB),
-				(unsigned long long)(need * PAGE / MiB));
+				(unsigned long long)(need * KJ_PAGE_SIZE / MiB));
 			goto fail;
 		}
 		if (!nb) {
@@ -88,12 +72,12 @@ int kj_staging_pages_alloc(struct kj_staging_pages *d, const struct kj_img *img,
 			kj_fail_errno(e, "cannot lock memory for the image");
 			goto fail;
 		}
-		if (kj_pagemap_read(pm, b, BLOCK / PAGE, pa, e))
+		if (kj_pagemap_read(pm, b, BLOCK / KJ_PAGE_SIZE, pa, e))
 			goto fail;
-		for (size_t i = 0; i < BLOCK / PAGE && d->n < need; i++)
+		for (size_t i = 0; i < BLOCK / KJ_PAGE_SIZE && d->n < need; i++)
 			if (kj_resume_layout_usable(img, plan, pa[i])) {
 				d->pa[d->n] = pa[i];
-				d->va[d->n] = b + i * PAGE;
+				d->va[d->n] = b + i * KJ_PAGE_SIZE;
 				d->n++;
 			}
 	}
@@ -109,7 +93,7 @@ fail:
 
 int kj_staging_pages_pin(struct kj_staging_pages *d, struct kj_err *e)
 {
-	size_t per = PIPE_BYTES / PAGE, npipes = (d->n + per - 1) / per;
+	size_t per = PIPE_BYTES / KJ_PAGE_SIZE, npipes = (d->n + per - 1) / per;
 
 	d->pipes = calloc(npipes ? npipes * 2 : 1, sizeof(int));
 	if (!d->pipes)
@@ -124,9 +108,9 @@ int kj_staging_pages_pin(struct kj_staging_pages *d, struct kj_err *e)
 		if (fcntl(fds[1], F_SETPIPE_SZ, PIPE_BYTES) < PIPE_BYTES)
 			return kj_fail_errno(e, "cannot size a pipe to pin the image's pages");
 		for (size_t i = p * per; i < d->n && i < (p + 1) * per; i++) {
-			struct iovec iov = { d->va[i], PAGE };
+			struct iovec iov = { d->va[i], KJ_PAGE_SIZE };
 
-			if (vmsplice(fds[1], &iov, 1, 0) != (ssize_t)PAGE)
+			if (vmsplice(fds[1], &iov, 1, 0) != (ssize_t)KJ_PAGE_SIZE)
 				return kj_fail_errno(e, "cannot pin the image's pages");
 		}
 	}

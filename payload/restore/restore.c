@@ -26,6 +26,7 @@
 #include <kjump/restore.h>
 
 #include "../lib/handover.h"
+#include "../lib/uart.h"
 
 struct kj_restore_params kj_restore_params
 	__attribute__((used, aligned(8), section(".data.kjump"))) = {
@@ -37,48 +38,14 @@ static uint8_t dctx_space[256 * 1024] __attribute__((aligned(64)));
 
 static uint16_t com;
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static void putc_(char c)
-{
-	if (!com)
-		return;
-	for (int i = 0; i < 100000 && !(inb(com + 5) & 0x20); i++)
-		;
-	outb(com, (uint8_t)c);
-}
-
 static void puts_(const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\n')
-			putc_('\r');
-		putc_(*s);
-	}
+	uart_puts(com, s);
 }
 
 static void putdec(uint64_t v)
 {
-	char b[21];
-	int n = 0;
-
-	do {
-		b[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		putc_(b[--n]);
+	uart_putdec(com, v);
 }
 
 static void fail(const char *why)

@@ -6,6 +6,7 @@
  * system, identity-mapped like all RAM.
  */
 #include "rt.h"
+#include "../lib/uart.h"
 
 extern struct kjump_params kjump_params;
 
@@ -24,48 +25,14 @@ void kjump_rt_main(void)
 		r->status = status;
 }
 
-#define COM1 0x3f8
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static void rt_putc(char c)
-{
-	/* Bounded wait for the transmit holding register: with no UART the
-	 * status reads 0xff (ready), with a stuck one we give up. */
-	for (int i = 0; i < 100000; i++)
-		if (inb(COM1 + 5) & 0x20)
-			break;
-	outb(COM1, (uint8_t)c);
-}
-
 void rt_puts(const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\n')
-			rt_putc('\r');
-		rt_putc(*s);
-	}
+	uart_puts(UART_COM1, s);
 }
 
 void rt_puthex(uint64_t v)
 {
-	char buf[19] = "0x";
-
-	for (int i = 0; i < 16; i++)
-		buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
-	buf[18] = 0;
-	rt_puts(buf);
+	uart_puthex(UART_COM1, v);
 }
 
 void rt_result_text(struct kjump_result *r, const char *s)

@@ -25,10 +25,10 @@
 #include <string.h>
 
 #include "../../lib/b_layout.h"
+#include "../../lib/page.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
-#define PAGE 4096ULL
 
 typedef unsigned long long ull;
 
@@ -87,7 +87,7 @@ static struct kj_b_layout_in typical(const struct kj_memmap *mm)
 		.kernel_memsz = 0xe4b000,
 		.kernel_filesz = 0x252000,
 		.initrd_size = 20 * MiB + 123,
-		.blob_size = 3 * PAGE,
+		.blob_size = 3 * KJ_PAGE_SIZE,
 	};
 }
 
@@ -98,7 +98,7 @@ static void check_plan(const struct kj_b_layout_in *in, const struct kj_b_layout
 	uint64_t size = p->region_end - p->region_start;
 
 	assert_int_equal(p->region_start % align, 0);
-	assert_int_equal(p->region_end % PAGE, 0);
+	assert_int_equal(p->region_end % KJ_PAGE_SIZE, 0);
 	assert_true(p->region_start >= MiB);
 	assert_true(p->region_start >= in->kernel_min);
 	assert_true(p->region_end <= 4 * GiB);
@@ -109,19 +109,19 @@ static void check_plan(const struct kj_b_layout_in *in, const struct kj_b_layout
 		assert_false(kj_ranges_overlaps(in->keep_out, p->region_start,
 						p->region_end));
 	if (in->region_size)
-		assert_int_equal(size, kj_align_up(in->region_size, PAGE));
+		assert_int_equal(size, kj_align_up(in->region_size, KJ_PAGE_SIZE));
 	else
 		assert_int_equal(size, kj_b_layout_default_size(in->ram_bytes));
 
 	assert_true(p->low_start < p->low_end);
 	assert_true(p->low_end <= MiB);
-	assert_int_equal(p->low_start % PAGE, 0);
-	assert_int_equal(p->low_end % PAGE, 0);
+	assert_int_equal(p->low_start % KJ_PAGE_SIZE, 0);
+	assert_int_equal(p->low_end % KJ_PAGE_SIZE, 0);
 	assert_true(kj_ranges_covers(&in->mm->ram, p->low_start, p->low_end, KJ_MEM_RAM));
 
 	assert_int_equal(p->kernel_addr, p->region_start);
-	assert_int_equal(p->initrd_addr, kj_align_up(p->kernel_addr + in->kernel_memsz, PAGE));
-	assert_int_equal(p->blob_addr, kj_align_up(p->initrd_addr + in->initrd_size, PAGE));
+	assert_int_equal(p->initrd_addr, kj_align_up(p->kernel_addr + in->kernel_memsz, KJ_PAGE_SIZE));
+	assert_int_equal(p->blob_addr, kj_align_up(p->initrd_addr + in->initrd_size, KJ_PAGE_SIZE));
 	assert_true(p->blob_addr + in->blob_size + KJ_B_MIN_FREE <= p->region_end);
 	assert_true(size + (p->low_end - p->low_start) <= in->ram_bytes / 2);
 }
@@ -191,7 +191,7 @@ static void test_make_qemu(void **state)
 	assert_int_equal(p.low_start, 0x1000);
 	assert_int_equal(p.low_end, 0x9f000);
 	assert_int_equal(p.initrd_addr, p.kernel_addr + 0xe4b000);
-	assert_int_equal(p.blob_addr, p.initrd_addr + 20 * MiB + PAGE);
+	assert_int_equal(p.blob_addr, p.initrd_addr + 20 * MiB + KJ_PAGE_SIZE);
 	kj_memmap_free(&mm);
 }
 
@@ -486,7 +486,7 @@ static void test_refuse_too_small(void **state)
 	expect_refused(&in, ENOSPC, "kernel needs 15 MiB, its initrd 21 MiB");
 	expect_refused(&in, ENOSPC, "48 MiB more");
 	expect_refused(&in, ENOSPC, "use --reserve 84M or more");
-	in.region_size = 84 * MiB - PAGE;
+	in.region_size = 84 * MiB - KJ_PAGE_SIZE;
 	expect_refused(&in, ENOSPC, "use --reserve 84M or more");
 	in.region_size = 84 * MiB;
 	assert_int_equal(make(&in, &p, &e), 0);
@@ -559,7 +559,7 @@ static void test_refuse_no_fit(void **state)
 	parse(IOMEM_LOW, &mm);
 	/* something every 100 MiB */
 	for (uint64_t a = 100 * MiB; a < 4 * GiB; a += 100 * MiB)
-		assert_int_equal(kj_ranges_add(&ko, a, a + PAGE, 0, &e), 0);
+		assert_int_equal(kj_ranges_add(&ko, a, a + KJ_PAGE_SIZE, 0, &e), 0);
 	in = typical(&mm);
 	in.keep_out = &ko;
 	expect_refused(&in, ENOSPC, "no contiguous 256 MiB of RAM below 4 GiB");
@@ -598,8 +598,8 @@ static void check_segments(const struct kj_b_layout *p, const struct kj_segment 
 	memcpy(s, seg, n * sizeof(*s));
 	qsort(s, n, sizeof(*s), cmp_seg);
 	for (int k = 0; k < n; k++) {
-		assert_int_equal(s[k].mem % PAGE, 0);
-		assert_int_equal(s[k].memsz % PAGE, 0);
+		assert_int_equal(s[k].mem % KJ_PAGE_SIZE, 0);
+		assert_int_equal(s[k].memsz % KJ_PAGE_SIZE, 0);
 		assert_true(s[k].memsz > 0);
 		assert_true(s[k].bufsz <= s[k].memsz);
 	}
@@ -635,7 +635,7 @@ static void check_segments(const struct kj_b_layout *p, const struct kj_segment 
 		seen[which]++;
 		assert_ptr_equal(s[k].buf, bufs[which]);
 		assert_int_equal(s[k].bufsz, filesz[which]);
-		assert_int_equal(s[k].memsz, kj_align_up(memsz[which], PAGE));
+		assert_int_equal(s[k].memsz, kj_align_up(memsz[which], KJ_PAGE_SIZE));
 	}
 	for (int d = 0; d < 3; d++)
 		assert_int_equal(seen[d], memsz[d] ? 1 : 0);
@@ -643,7 +643,7 @@ static void check_segments(const struct kj_b_layout *p, const struct kj_segment 
 
 static void test_segments(void **state)
 {
-	static uint8_t kernel[0x252000], initrd[20 * MiB + 123], blob[3 * PAGE];
+	static uint8_t kernel[0x252000], initrd[20 * MiB + 123], blob[3 * KJ_PAGE_SIZE];
 	struct kj_memmap mm;
 	struct kj_b_layout_in in;
 	struct kj_b_layout p;
@@ -715,7 +715,7 @@ static void test_segments_hand_made(void **state)
 	assert_int_equal(kj_segments_check(seg, n, 64 * MiB, &e), 0);
 
 	/* the blob reaching exactly the end: no empty last segment */
-	p.blob_addr = p.region_end - PAGE;
+	p.blob_addr = p.region_end - KJ_PAGE_SIZE;
 	assert_int_equal(kj_b_layout_segments(&p, k, sizeof(k), 0x5000, r, sizeof(r), b,
 					   sizeof(b), seg, &n, &e), 0);
 	check_segments(&p, seg, n, bufs, fs, ms);
@@ -741,7 +741,7 @@ static void check_e820(const struct kj_b_layout *p, uint64_t blob_size,
 		       const struct kj_memmap *mm, const struct kj_e820 *t, int n)
 {
 	struct kj_ranges want = { 0 }, got = { 0 };
-	uint64_t blob_end = p->blob_addr + kj_align_up(blob_size, PAGE);
+	uint64_t blob_end = p->blob_addr + kj_align_up(blob_size, KJ_PAGE_SIZE);
 	struct kj_err e = { 0 };
 
 	assert_true(n > 0 && n <= KJ_E820_MAX);
@@ -797,7 +797,7 @@ static void check_e820(const struct kj_b_layout *p, uint64_t blob_size,
 	for (size_t f = 0; f < mm->firmware.n; f++) {
 		const struct kj_range *r = &mm->firmware.r[f];
 
-		for (uint64_t a = r->start; a < r->end; a += PAGE) {
+		for (uint64_t a = r->start; a < r->end; a += KJ_PAGE_SIZE) {
 			bool in_b = kj_ranges_overlaps(&want, a, a + 1) ||
 				(a >= p->blob_addr && a < blob_end);
 			bool listed = false;
@@ -839,9 +839,9 @@ static void test_e820_qemu(void **state)
 	assert_int_equal(t[4].size, p.blob_addr - p.region_start);
 	assert_int_equal(t[4].type, 1);
 	assert_int_equal(t[5].addr, p.blob_addr);
-	assert_int_equal(t[5].size, 3 * PAGE);
+	assert_int_equal(t[5].size, 3 * KJ_PAGE_SIZE);
 	assert_int_equal(t[5].type, 2);
-	assert_int_equal(t[6].addr, p.blob_addr + 3 * PAGE);
+	assert_int_equal(t[6].addr, p.blob_addr + 3 * KJ_PAGE_SIZE);
 	assert_int_equal(t[6].addr + t[6].size, p.region_end);
 	assert_int_equal(t[6].type, 1);
 	/* A's RAM above 4 GiB is not B's */

@@ -31,8 +31,7 @@
 #include "../../lib/a_dump_facts.h"
 #include "../../lib/elfcorehdr.h"
 #include "../../lib/elfcore.h"
-
-#define PAGE 4096ULL
+#include "../../lib/page.h"
 
 typedef unsigned long long ull;
 
@@ -156,12 +155,12 @@ static void test_write_refusals(void **state)
 		struct kj_core c;
 
 		for (size_t i = 0; i < KJ_CORE_MAX_SEGS; i++)
-			many[i] = (struct kj_core_seg){ KJ_SEG_LOAD, i * PAGE, 0, i * PAGE,
-							PAGE, PAGE };
+			many[i] = (struct kj_core_seg){ KJ_SEG_LOAD, i * KJ_PAGE_SIZE, 0, i * KJ_PAGE_SIZE,
+							KJ_PAGE_SIZE, KJ_PAGE_SIZE };
 		assert_int_equal(kj_elfcore_write(big, len, many, KJ_CORE_MAX_SEGS, &e), 0);
-		assert_int_equal(kj_elfcore_parse(big, len, KJ_CORE_MAX_SEGS * PAGE, &c, &e), 0);
+		assert_int_equal(kj_elfcore_parse(big, len, KJ_CORE_MAX_SEGS * KJ_PAGE_SIZE, &c, &e), 0);
 		assert_int_equal(c.nseg, KJ_CORE_MAX_SEGS);
-		assert_int_equal(c.seg[4095].paddr, 4095 * PAGE);
+		assert_int_equal(c.seg[4095].paddr, 4095 * KJ_PAGE_SIZE);
 		kj_core_free(&c);
 		free(big);
 	}
@@ -801,8 +800,8 @@ static void test_corehdr_random(void **state)
 			uint64_t len, gap;
 
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-			len = (1 + (x >> 40) % 4096) * PAGE;
-			gap = (1 + (x >> 20) % 64) * PAGE;
+			len = (1 + (x >> 40) % 4096) * KJ_PAGE_SIZE;
+			gap = (1 + (x >> 20) % 64) * KJ_PAGE_SIZE;
 			add(&a, at, at + len);
 			at += len + gap;
 		}
@@ -811,8 +810,8 @@ static void test_corehdr_random(void **state)
 			uint64_t s, t;
 
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-			s = ((x >> 20) % at) & ~(PAGE - 1);
-			t = s + (1 + (x >> 45) % 2048) * PAGE;
+			s = ((x >> 20) % at) & ~(KJ_PAGE_SIZE - 1);
+			t = s + (1 + (x >> 45) % 2048) * KJ_PAGE_SIZE;
 			add(&b, s, t);
 		}
 		kj_ranges_normalize(&b);

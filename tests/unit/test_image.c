@@ -28,8 +28,6 @@
 
 #include "../../lib/image.h"
 
-#define PAGE KJ_IMG_PAGE_SIZE
-
 typedef unsigned long long ull;
 
 /* ------------------------------------------------------------------ */
@@ -102,25 +100,25 @@ static void fill_data_page(uint8_t *p, uint64_t pfn)
 {
 	uint64_t w;
 
-	memset(p, 0, PAGE);
+	memset(p, 0, KJ_IMG_PAGE_SIZE);
 	switch (rnd() % 4) {
 	case 0:		/* incompressible */
-		for (size_t i = 0; i < PAGE; i += 8) {
+		for (size_t i = 0; i < KJ_IMG_PAGE_SIZE; i += 8) {
 			w = rnd();
 			memcpy(p + i, &w, 8);
 		}
 		break;
 	case 1:		/* compressible pattern */
-		for (size_t i = 0; i < PAGE; i += 8) {
+		for (size_t i = 0; i < KJ_IMG_PAGE_SIZE; i += 8) {
 			w = pfn * 0x9e3779b97f4a7c15ULL + (i / 64);
 			memcpy(p + i, &w, 8);
 		}
 		break;
 	case 2:		/* zero but the very last byte */
-		p[PAGE - 1] = (uint8_t)(1 + (pfn & 0x7f));
+		p[KJ_IMG_PAGE_SIZE - 1] = (uint8_t)(1 + (pfn & 0x7f));
 		break;
 	default:	/* zero but one byte somewhere */
-		p[rnd() % PAGE] = (uint8_t)(1 + (rnd() & 0x7f));
+		p[rnd() % KJ_IMG_PAGE_SIZE] = (uint8_t)(1 + (rnd() & 0x7f));
 		break;
 	}
 }
@@ -134,7 +132,7 @@ static void gen_mem(struct mem *m, uint64_t n, uint64_t seed)
 	m->n = n;
 	m->pfn = calloc(n, sizeof(*m->pfn));
 	m->kind = calloc(n, 1);
-	m->data = calloc(n, PAGE);
+	m->data = calloc(n, KJ_IMG_PAGE_SIZE);
 	assert_non_null(m->pfn);
 	assert_non_null(m->kind);
 	assert_non_null(m->data);
@@ -148,7 +146,7 @@ static void gen_mem(struct mem *m, uint64_t n, uint64_t seed)
 			m->pfn[i] = 0x100 + i + (i >= n / 2 ? 0x100000 : 0);
 			m->kind[i] = (uint8_t)kind;
 			if (kind == M_DATA)
-				fill_data_page(m->data + i * PAGE, m->pfn[i]);
+				fill_data_page(m->data + i * KJ_IMG_PAGE_SIZE, m->pfn[i]);
 		}
 	}
 	/* Count what the writer should produce. */
@@ -194,8 +192,8 @@ static int write_mem(int fd, uint64_t target_size,
 	if (kj_img_writer_open(&w, fd, target_size, o, e))
 		return -1;
 	for (uint64_t i = 0; i < m->n; i++) {
-		static const uint8_t zero[PAGE];
-		const void *p = m->kind[i] == M_DATA ? m->data + i * PAGE : zero;
+		static const uint8_t zero[KJ_IMG_PAGE_SIZE];
+		const void *p = m->kind[i] == M_DATA ? m->data + i * KJ_IMG_PAGE_SIZE : zero;
 
 		if (m->kind[i] == M_GAP)
 			continue;
@@ -274,7 +272,7 @@ static void check_mem(int fd, const struct mem *m, uint32_t chunk_pages)
 	assert_int_equal(pr.last_total, img.nchunks);
 
 	/* Every stored page, chunk by chunk, against the memory. */
-	buf = malloc((size_t)chunk_pages * PAGE);
+	buf = malloc((size_t)chunk_pages * KJ_IMG_PAGE_SIZE);
 	assert_non_null(buf);
 	for (uint64_t c = 0, i = 0; c < img.nchunks; c++) {
 		if (kj_img_read_chunk(&img, c, buf, &e))
@@ -288,8 +286,8 @@ static void check_mem(int fd, const struct mem *m, uint32_t chunk_pages)
 				i++;
 			assert_true(i < m->n);
 			assert_int_equal(pfn, m->pfn[i]);
-			assert_memory_equal(buf + (size_t)j * PAGE,
-					    m->data + i * PAGE, PAGE);
+			assert_memory_equal(buf + (size_t)j * KJ_IMG_PAGE_SIZE,
+					    m->data + i * KJ_IMG_PAGE_SIZE, KJ_IMG_PAGE_SIZE);
 			assert_int_equal(kj_img_find_page(&img, pfn, &kind, &si), 0);
 			assert_int_equal(kind, KJ_EXT_DATA);
 			assert_int_equal(si, s);
@@ -360,7 +358,7 @@ static void roundtrip(uint64_t npages, uint64_t seed, unsigned threads,
 	assert_int_equal(st.pages_data, m.ndata);
 	assert_int_equal(st.pages_zero, m.nzero);
 	assert_int_equal(st.extents, m.nextents);
-	assert_int_equal(st.bytes_in, m.ndata * PAGE);
+	assert_int_equal(st.bytes_in, m.ndata * KJ_IMG_PAGE_SIZE);
 	assert_int_equal(st.chunks, (m.ndata + chunk_pages - 1) / chunk_pages);
 	assert_true(st.bytes_out > 0 && st.bytes_out < st.bytes_in);
 	assert_true(st.seconds >= 0);
@@ -380,16 +378,16 @@ static void roundtrip(uint64_t npages, uint64_t seed, unsigned threads,
 
 static void test_page_is_zero(void **state)
 {
-	uint8_t *p = calloc(1, PAGE + 1);
+	uint8_t *p = calloc(1, KJ_IMG_PAGE_SIZE + 1);
 
 	assert_true(kj_img_page_is_zero(p));
 	assert_true(kj_img_page_is_zero(p + 1));	/* unaligned */
 	p[0] = 1;
 	assert_false(kj_img_page_is_zero(p));
 	p[0] = 0;
-	p[PAGE - 1] = 0x80;
+	p[KJ_IMG_PAGE_SIZE - 1] = 0x80;
 	assert_false(kj_img_page_is_zero(p));
-	p[PAGE - 1] = 0;
+	p[KJ_IMG_PAGE_SIZE - 1] = 0;
 	p[2049] = 1;
 	assert_false(kj_img_page_is_zero(p));
 	free(p);
@@ -443,7 +441,7 @@ static void test_roundtrip_defaults(void **state)
 	struct kj_img_stats st;
 	struct kj_err e = { 0 };
 	struct kj_img img;
-	uint8_t page[PAGE];
+	uint8_t page[KJ_IMG_PAGE_SIZE];
 	int fd = tmp_fd();
 
 	/* NULL options: online CPUs, level 1, 1024-page chunks, snapshot. */
@@ -494,7 +492,7 @@ static void test_zero_only(void **state)
 	struct kj_img_writer *w;
 	struct kj_err e = { 0 };
 	struct kj_img img;
-	static const uint8_t zero[PAGE];
+	static const uint8_t zero[KJ_IMG_PAGE_SIZE];
 	int kind = -1;
 	int fd = tmp_fd();
 
@@ -527,7 +525,7 @@ static void test_add_order(void **state)
 	struct kj_img_writer *w;
 	struct kj_err e = { 0 };
 	struct kj_img img;
-	uint8_t page[PAGE];
+	uint8_t page[KJ_IMG_PAGE_SIZE];
 	int fd = tmp_fd();
 
 	memset(page, 1, sizeof(page));
@@ -636,14 +634,14 @@ static void test_worst_case_size(void **state)
 	struct kj_img_writer *w;
 	struct kj_img_stats st;
 	struct kj_err e = { 0 };
-	uint8_t page[PAGE];
+	uint8_t page[KJ_IMG_PAGE_SIZE];
 	uint64_t need;
 	int fd = tmp_fd();
 
 	assert_true(kj_img_worst_case_size(0) > KJ_IMG_DATA_OFFSET);
 	assert_true(kj_img_worst_case_size(1) > kj_img_worst_case_size(0));
 	assert_true(kj_img_worst_case_size(1000) >= KJ_IMG_DATA_OFFSET +
-		    1000ULL * PAGE);
+		    1000ULL * KJ_IMG_PAGE_SIZE);
 	assert_true(kj_img_worst_case_size(1025) > kj_img_worst_case_size(1024));
 	assert_int_equal(kj_img_worst_case_size(1ULL << 62), UINT64_MAX);
 	assert_int_equal(kj_img_worst_case_size(UINT64_MAX), UINT64_MAX);
@@ -660,7 +658,7 @@ static void test_worst_case_size(void **state)
 		if (pfn % 2) {
 			memset(page, 0, sizeof(page));
 		} else {
-			for (size_t i = 0; i < PAGE; i += 8) {
+			for (size_t i = 0; i < KJ_IMG_PAGE_SIZE; i += 8) {
 				uint64_t r = rnd();
 
 				memcpy(page + i, &r, 8);
@@ -679,11 +677,11 @@ static void test_worst_case_size(void **state)
 static void test_target_full_while_writing(void **state)
 {
 	struct kj_img_writer_opts o = base_opts(2, 1, 16);
-	uint64_t target = KJ_IMG_DATA_OFFSET + 8 * PAGE;
+	uint64_t target = KJ_IMG_DATA_OFFSET + 8 * KJ_IMG_PAGE_SIZE;
 	struct kj_img_writer *w;
 	struct kj_err e = { 0 };
 	struct kj_img img;
-	uint8_t page[PAGE];
+	uint8_t page[KJ_IMG_PAGE_SIZE];
 	char num[32];
 	struct stat sb;
 	bool failed = false;
@@ -692,7 +690,7 @@ static void test_target_full_while_writing(void **state)
 	rng_state = 99;
 	assert_int_equal(kj_img_writer_open(&w, fd, target, &o, &e), 0);
 	for (uint64_t pfn = 0; pfn < 2000 && !failed; pfn++) {
-		for (size_t i = 0; i < PAGE; i += 8) {
+		for (size_t i = 0; i < KJ_IMG_PAGE_SIZE; i += 8) {
 			uint64_t r = rnd();
 
 			memcpy(page + i, &r, 8);
@@ -728,10 +726,10 @@ static void test_target_full_while_writing(void **state)
 static void test_index_past_target(void **state)
 {
 	struct kj_img_writer_opts o = base_opts(1, 1, 16);
-	uint64_t target = KJ_IMG_DATA_OFFSET + PAGE;
+	uint64_t target = KJ_IMG_DATA_OFFSET + KJ_IMG_PAGE_SIZE;
 	struct kj_img_writer *w;
 	struct kj_err e = { 0 };
-	static const uint8_t zero[PAGE];
+	static const uint8_t zero[KJ_IMG_PAGE_SIZE];
 	int fd = tmp_fd();
 
 	/* 400 separate zero extents: no chunks, but 9600 bytes of index. */
@@ -750,7 +748,7 @@ static void test_write_error(void **state)
 	struct kj_img_writer *w;
 	struct kj_err e = { 0 };
 	struct rlimit old, lim;
-	uint8_t page[PAGE];
+	uint8_t page[KJ_IMG_PAGE_SIZE];
 	bool failed = false;
 	int fd = tmp_fd(), ro;
 	char path[64];
@@ -768,12 +766,12 @@ static void test_write_error(void **state)
 	signal(SIGXFSZ, SIG_IGN);
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
 	lim = old;
-	lim.rlim_cur = KJ_IMG_DATA_OFFSET + 16 * PAGE;
+	lim.rlim_cur = KJ_IMG_DATA_OFFSET + 16 * KJ_IMG_PAGE_SIZE;
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
 	rng_state = 5;
 	assert_int_equal(kj_img_writer_open(&w, fd, 0, &o, &e), 0);
 	for (uint64_t pfn = 0; pfn < 1000 && !failed; pfn++) {
-		for (size_t i = 0; i < PAGE; i += 8) {
+		for (size_t i = 0; i < KJ_IMG_PAGE_SIZE; i += 8) {
 			uint64_t r = rnd();
 
 			memcpy(page + i, &r, 8);
@@ -885,7 +883,7 @@ static void expect_problem(const uint8_t *b, size_t len, const char *expect)
 {
 	struct kj_img img;
 	struct kj_err e = { 0 };
-	uint8_t page[PAGE];
+	uint8_t page[KJ_IMG_PAGE_SIZE];
 	uint64_t bad = 0;
 	int rc, kind = 0;
 	int fd = open_bytes(b, len, &img, &e, &rc);
@@ -966,7 +964,7 @@ static void test_wrong_version(void **state)
 	H(b)->page_size = 65536;
 	rehash(b);
 	expect_error(b, g_len, "page size");
-	H(b)->page_size = PAGE;
+	H(b)->page_size = KJ_IMG_PAGE_SIZE;
 	H(b)->arch = 183;	/* aarch64 */
 	rehash(b);
 	expect_error(b, g_len, "x86_64");
@@ -1088,7 +1086,7 @@ static void test_chunk_flip(void **state)
 	assert_int_equal(kj_img_verify(&img, NULL, NULL, &bad, &e), -1);
 	assert_int_equal(bad, 5);
 	assert_string_equal(e.msg, want);
-	page = malloc((size_t)16 * PAGE);
+	page = malloc((size_t)16 * KJ_IMG_PAGE_SIZE);
 	assert_non_null(page);
 	assert_int_equal(kj_img_read_chunk(&img, 4, page, &e), 0);
 	assert_int_equal(kj_img_read_chunk(&img, 5, page, &e), -1);
@@ -1563,7 +1561,7 @@ static void test_fuzz(void **state)
 
 	if (env)
 		iters = strtoull(env, NULL, 0);
-	page = malloc(16 * PAGE);
+	page = malloc(16 * KJ_IMG_PAGE_SIZE);
 	assert_non_null(page);
 	rng_state = 0x5eed;
 	for (uint64_t it = 0; it < iters; it++) {
@@ -1608,7 +1606,7 @@ static void test_fuzz(void **state)
 		}
 		rehash(b);
 		/* Only the header and the index differ from the golden. */
-		assert_int_equal(kj_img_pwrite(fd, b, PAGE, 0, "test", NULL), 0);
+		assert_int_equal(kj_img_pwrite(fd, b, KJ_IMG_PAGE_SIZE, 0, "test", NULL), 0);
 		assert_int_equal(kj_img_pwrite(fd, b + gh->index_offset,
 					       gh->index_size, gh->index_offset,
 					       "test", NULL), 0);
@@ -1631,7 +1629,7 @@ static void test_fuzz(void **state)
 			kj_img_find_page(&img, rnd() % 0x101000, &kind, NULL);
 		}
 		kj_img_close(&img);
-		memcpy(b, g_img, PAGE);
+		memcpy(b, g_img, KJ_IMG_PAGE_SIZE);
 		memcpy(b + gh->index_offset, g_img + gh->index_offset,
 		       gh->index_size);
 	}

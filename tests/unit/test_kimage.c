@@ -29,8 +29,8 @@
 #include <string.h>
 
 #include "../../lib/kimage.h"
+#include "../../lib/page.h"
 
-#define PAGE 4096ULL
 #define IND_DESTINATION 0x1ULL
 #define IND_INDIRECTION 0x2ULL
 #define IND_DONE 0x4ULL
@@ -59,11 +59,11 @@ static uint64_t *phys_page(struct phys *m, uint64_t pa)
 
 static uint64_t *phys_add(struct phys *m, uint64_t pa)
 {
-	assert_int_equal(pa % PAGE, 0);
+	assert_int_equal(pa % KJ_PAGE_SIZE, 0);
 	assert_null(phys_page(m, pa));
 	assert_true(m->n < MAX_PAGES);
 	m->pa[m->n] = pa;
-	m->page[m->n] = calloc(1, PAGE);
+	m->page[m->n] = calloc(1, KJ_PAGE_SIZE);
 	assert_non_null(m->page[m->n]);
 	return m->page[m->n++];
 }
@@ -96,8 +96,8 @@ static int phys_read(void *ctx, uint64_t pa, void *buf, size_t len, struct kj_er
 
 	m->reads++;
 	while (len) {
-		uint64_t base = pa & ~(PAGE - 1), off = pa - base;
-		size_t n = PAGE - off < len ? (size_t)(PAGE - off) : len;
+		uint64_t base = pa & ~(KJ_PAGE_SIZE - 1), off = pa - base;
+		size_t n = KJ_PAGE_SIZE - off < len ? (size_t)(KJ_PAGE_SIZE - off) : len;
 		uint64_t *p = phys_page(m, base);
 
 		if (!p)
@@ -139,11 +139,11 @@ static void kl_add(struct klist *k, uint64_t entry)
 		uint64_t pa = k->next_ind;
 		uint64_t *ind = phys_add(k->m, pa);
 
-		k->next_ind += PAGE;
+		k->next_ind += KJ_PAGE_SIZE;
 		k->nind++;
 		*k->entry = pa | IND_INDIRECTION;
 		k->entry = ind;
-		k->last = ind + (PAGE / 8 - 1);
+		k->last = ind + (KJ_PAGE_SIZE / 8 - 1);
 	}
 	*k->entry = entry;
 	k->entry++;
@@ -153,15 +153,15 @@ static void kl_add(struct klist *k, uint64_t entry)
 /* kimage_set_destination() */
 static void kl_dest(struct klist *k, uint64_t dest)
 {
-	k->dest = dest & ~(PAGE - 1);
+	k->dest = dest & ~(KJ_PAGE_SIZE - 1);
 	kl_add(k, k->dest | IND_DESTINATION);
 }
 
 /* kimage_add_page() */
 static void kl_page(struct klist *k, uint64_t src)
 {
-	kl_add(k, (src & ~(PAGE - 1)) | IND_SOURCE);
-	k->dest += PAGE;
+	kl_add(k, (src & ~(KJ_PAGE_SIZE - 1)) | IND_SOURCE);
+	k->dest += KJ_PAGE_SIZE;
 }
 
 /* kimage_terminate() */
@@ -177,9 +177,9 @@ static void kl_done(struct klist *k)
  * destination page itself when it is free). */
 static uint64_t src_for(uint64_t d)
 {
-	if ((d / PAGE) % 37 == 0)
+	if ((d / KJ_PAGE_SIZE) % 37 == 0)
 		return d;
-	return 0x100000000ULL + ((d / PAGE * 7919) % 0x40000) * PAGE;
+	return 0x100000000ULL + ((d / KJ_PAGE_SIZE * 7919) % 0x40000) * KJ_PAGE_SIZE;
 }
 
 struct seg {
@@ -190,7 +190,7 @@ static void kl_segments(struct klist *k, const struct seg *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		kl_dest(k, s[i].start);
-		for (uint64_t d = s[i].start; d < s[i].end; d += PAGE)
+		for (uint64_t d = s[i].start; d < s[i].end; d += KJ_PAGE_SIZE)
 			kl_page(k, src_for(d));
 	}
 	kl_done(k);
@@ -244,9 +244,9 @@ static void check_map(const struct kj_ranges *b, const struct kj_remap_page *map
 {
 	size_t i = 0;
 
-	assert_int_equal(n, kj_ranges_total(b, -1) / PAGE);
+	assert_int_equal(n, kj_ranges_total(b, -1) / KJ_PAGE_SIZE);
 	for (size_t r = 0; r < b->n; r++)
-		for (uint64_t d = b->r[r].start; d < b->r[r].end; d += PAGE, i++) {
+		for (uint64_t d = b->r[r].start; d < b->r[r].end; d += KJ_PAGE_SIZE, i++) {
 			uint64_t s = src_for(d);
 
 			assert_int_equal(map[i].dst, d);
@@ -305,9 +305,9 @@ static void test_find_map(void **state)
 	/* sorted, and src == dst pages present */
 	for (size_t i = 1; i < n; i++)
 		assert_true(map[i].dst > map[i - 1].dst);
-	assert_int_equal(kj_remap_lookup(map, n, 37 * PAGE), 0);
-	assert_int_equal(map[36].dst, 37 * PAGE);
-	assert_int_equal(map[36].src, 37 * PAGE);
+	assert_int_equal(kj_remap_lookup(map, n, 37 * KJ_PAGE_SIZE), 0);
+	assert_int_equal(map[36].dst, 37 * KJ_PAGE_SIZE);
+	assert_int_equal(map[36].src, 37 * KJ_PAGE_SIZE);
 	free(map);
 	kj_ranges_free(&b);
 	phys_free(&m);
@@ -352,7 +352,7 @@ static void test_find_map_lengths(void **state)
 					  1022, 1023, 1532, 1533, 1534, 2000 };
 
 	for (size_t t = 0; t < sizeof(pages) / sizeof(pages[0]); t++) {
-		const struct seg s[] = { { 0x10000000, 0x10000000 + pages[t] * PAGE } };
+		const struct seg s[] = { { 0x10000000, 0x10000000 + pages[t] * KJ_PAGE_SIZE } };
 		struct phys m = { 0 };
 		struct klist k;
 		struct kj_ranges b;
@@ -388,8 +388,8 @@ static void test_find_map_many_destinations(void **state)
 
 	for (size_t i = 0; i < 600; i++) {
 		/* descending, every other page */
-		s[i].start = 0x30000000 + (599 - i) * 2 * PAGE;
-		s[i].end = s[i].start + PAGE;
+		s[i].start = 0x30000000 + (599 - i) * 2 * KJ_PAGE_SIZE;
+		s[i].end = s[i].start + KJ_PAGE_SIZE;
 	}
 	kl_init(&k, &m, 0x4000000);
 	kl_segments(&k, s, 600);
@@ -607,7 +607,7 @@ static void test_lookup(void **state)
 	assert_int_equal(kj_remap_lookup(map, n, 0x4000), 0);
 	assert_int_equal(kj_remap_lookup(map, n, 0x6000), 0);
 	assert_int_equal(kj_remap_lookup(map, n, 0x100002000), 0);
-	assert_int_equal(kj_remap_lookup(map, n, UINT64_MAX & ~(PAGE - 1)), 0);
+	assert_int_equal(kj_remap_lookup(map, n, UINT64_MAX & ~(KJ_PAGE_SIZE - 1)), 0);
 	assert_int_equal(kj_remap_lookup(map, n, 0x1001), 0);
 	/* every prefix of the map */
 	for (size_t k = 0; k <= n; k++)

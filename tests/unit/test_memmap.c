@@ -3,7 +3,8 @@
  * Unit tests for lib/memmap.c: kj_memmap_parse_iomem on realistic
  * /proc/iomem texts (a QEMU pc guest with nested kernel ranges, a crash
  * kernel, ACPI tables and NVS, RAM above 4 GiB), the non-root all-zero
- * view, empty and garbage input; kj_meminfo_total; and kj_memmap_read
+ * view, empty and garbage input; kj_meminfo_total and
+ * kj_meminfo_available; and kj_memmap_read
  * through $KJUMP_IOMEM.
  */
 #include <stdarg.h>
@@ -286,6 +287,29 @@ static void test_meminfo_total(void **state)
 	assert_int_equal(kj_meminfo_total("MemTotal: lots\n"), 0);
 }
 
+static void test_meminfo_available(void **state)
+{
+	static const char meminfo[] =
+		"MemTotal:        2014636 kB\n"
+		"MemFree:         1731412 kB\n"
+		"MemAvailable:    1795228 kB\n"
+		"Buffers:           10240 kB\n";
+	uint64_t total = 0;
+	struct kj_err e = { 0 };
+
+	assert_int_equal(kj_meminfo_available(meminfo), 1795228ULL * 1024);
+	assert_int_equal(kj_meminfo_available("MemAvailable: 8589934592 kB"),
+			 8589934592ULL * 1024);
+	assert_int_equal(kj_meminfo_available("MemTotal: 1 kB\nMemFree: 1 kB\n"), 0);
+	assert_int_equal(kj_meminfo_available(""), 0);
+	assert_int_equal(kj_meminfo_available("MemAvailable:\n"), 0);
+	/* this machine's: there, and no more than MemTotal */
+	if (kj_meminfo_read_total(&total, &e) == 0) {
+		assert_true(kj_meminfo_read_available() > 0);
+		assert_true(kj_meminfo_read_available() <= total);
+	}
+}
+
 static void test_memmap_read_env(void **state)
 {
 	char path[] = "/tmp/kjump-test-iomem-XXXXXX";
@@ -356,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_garbage_lines_skipped),
 		cmocka_unit_test(test_only_garbage),
 		cmocka_unit_test(test_meminfo_total),
+		cmocka_unit_test(test_meminfo_available),
 		cmocka_unit_test(test_memmap_read_env),
 		cmocka_unit_test(test_read_text),
 	};

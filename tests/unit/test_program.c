@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/page.h"
 #include "../../lib/program.h"
 #include "../../payload/include/kjump/payload.h"
 
-#define PAGE 4096ULL
 #define MAX_SPAN (16ULL << 20)
 
 /*
@@ -268,8 +268,8 @@ static void read_facts(const uint8_t *f, size_t len, struct facts *x)
 		if (h->p_vaddr + h->p_memsz > x->hi)
 			x->hi = h->p_vaddr + h->p_memsz;
 	}
-	x->lo &= ~(PAGE - 1);
-	x->hi = (x->hi + PAGE - 1) & ~(PAGE - 1);
+	x->lo &= ~(KJ_PAGE_SIZE - 1);
+	x->hi = (x->hi + KJ_PAGE_SIZE - 1) & ~(KJ_PAGE_SIZE - 1);
 	assert_true(x->cut <= len);
 	for (int i = 0; i < x->eh.e_phnum; i++) {
 		if (x->ph[i].p_type != PT_DYNAMIC)
@@ -311,7 +311,7 @@ static void check_payload(const char *path)
 	assert_false(p.placed);
 	assert_int_equal(p.link_base, x.lo);
 	assert_int_equal(p.span, x.hi - x.lo);
-	assert_int_equal(p.span % PAGE, 0);
+	assert_int_equal(p.span % KJ_PAGE_SIZE, 0);
 	assert_true(p.span > 0);
 	assert_int_equal(p.entry_off, x.eh.e_entry - x.lo);
 	assert_true(p.entry_off < p.span);
@@ -367,7 +367,7 @@ static void check_payload(const char *path)
 	assert_null(p.image);
 
 	/* a limit just below what it needs */
-	refused_with(f, len, x.hi - x.lo - PAGE, EFBIG, "KiB");
+	refused_with(f, len, x.hi - x.lo - KJ_PAGE_SIZE, EFBIG, "KiB");
 	free(f);
 }
 
@@ -463,7 +463,7 @@ static void test_corrupted_hello(void **state)
 			c[at] = vals[v];
 			if (kj_program_parse(c, len, MAX_SPAN, &p, &e) == 0) {
 				assert_true(p.span > 0 && p.span <= MAX_SPAN);
-				assert_int_equal(p.span % PAGE, 0);
+				assert_int_equal(p.span % KJ_PAGE_SIZE, 0);
 				assert_true(p.entry_off < p.span);
 				for (size_t i = 0; i < p.nrelocs; i++)
 					assert_true(p.reloc_off[i] + 8 <= p.span);
@@ -540,7 +540,7 @@ static uint8_t *mk(const struct spec *s)
 			.p_paddr = s->ph[i].paddr,
 			.p_filesz = s->ph[i].filesz,
 			.p_memsz = s->ph[i].memsz,
-			.p_align = PAGE,
+			.p_align = KJ_PAGE_SIZE,
 		};
 		size_t at = sizeof(eh) + (size_t)i * sizeof(h);
 

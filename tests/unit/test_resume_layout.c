@@ -28,9 +28,9 @@
 
 #include "../../lib/kexec.h"
 #include "../../lib/memmap.h"
+#include "../../lib/page.h"
 #include "../../lib/resume_layout.h"
 
-#define PAGE 4096ULL
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
@@ -279,18 +279,18 @@ static void test_free_runs_random(void **state)
 		memset(used, 0, sizeof(used));
 		memset(got, 0, sizeof(got));
 		/* RAM ranges with byte-granular ends and holes */
-		while (at < GRID_PAGES * PAGE) {
+		while (at < GRID_PAGES * KJ_PAGE_SIZE) {
 			uint64_t s, t;
 
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 			s = at + (x >> 33) % (2 * MiB);
 			t = s + 1 + (x >> 11) % (8 * MiB);
-			if (t > GRID_PAGES * PAGE)
-				t = GRID_PAGES * PAGE;
+			if (t > GRID_PAGES * KJ_PAGE_SIZE)
+				t = GRID_PAGES * KJ_PAGE_SIZE;
 			if (s >= t)
 				break;
 			add(&c, s, t);
-			for (uint64_t p = (s + PAGE - 1) / PAGE; p < t / PAGE; p++)
+			for (uint64_t p = (s + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE; p < t / KJ_PAGE_SIZE; p++)
 				ram[p] = 1;
 			at = t + 1 + (x >> 40) % MiB;
 		}
@@ -300,7 +300,7 @@ static void test_free_runs_random(void **state)
 
 			for (size_t i = 0; i < c.n; i++) {
 				uint64_t s = c.r[i].start, t = c.r[i].end;
-				uint64_t mid = kj_align_down(s + (t - s) / 3, PAGE);
+				uint64_t mid = kj_align_down(s + (t - s) / 3, KJ_PAGE_SIZE);
 
 				if (mid <= s) {
 					add(&split, s, t);
@@ -331,17 +331,17 @@ static void test_free_runs_random(void **state)
 		assert_int_equal(kj_resume_layout_free_runs(&f->img, &c, &r, &e), 0);
 		for (size_t i = 0; i < r.n; i++) {
 			assert_true(r.r[i].start < r.r[i].end);
-			assert_int_equal(r.r[i].start % PAGE, 0);
-			assert_int_equal(r.r[i].end % PAGE, 0);
+			assert_int_equal(r.r[i].start % KJ_PAGE_SIZE, 0);
+			assert_int_equal(r.r[i].end % KJ_PAGE_SIZE, 0);
 			if (i)
 				assert_true(r.r[i].start >= r.r[i - 1].end);
-			for (uint64_t p = r.r[i].start / PAGE; p < r.r[i].end / PAGE; p++) {
+			for (uint64_t p = r.r[i].start / KJ_PAGE_SIZE; p < r.r[i].end / KJ_PAGE_SIZE; p++) {
 				assert_int_equal(got[p], 0);
 				got[p] = 1;
 			}
 		}
 		for (uint64_t p = 0; p < GRID_PAGES; p++) {
-			int want = ram[p] && !used[p] && p >= MiB / PAGE;
+			int want = ram[p] && !used[p] && p >= MiB / KJ_PAGE_SIZE;
 
 			if (got[p] != want)
 				fail_msg("iteration %d: page 0x%llx is %sfree, should %sbe",
@@ -385,18 +385,18 @@ static void check_plan(const struct kj_resume_layout_in *in, const struct kj_res
 
 	assert_int_equal(kj_resume_layout_free_runs(img, in->c_ram, &runs, &e), 0);
 	assert_int_equal(p->free_bytes, kj_ranges_total(&runs, -1));
-	assert_int_equal(p->payload_size, kj_align_up(in->payload_bytes, PAGE));
-	assert_int_equal(p->manifest_size, kj_align_up(in->manifest_bytes, PAGE));
+	assert_int_equal(p->payload_size, kj_align_up(in->payload_bytes, KJ_PAGE_SIZE));
+	assert_int_equal(p->manifest_size, kj_align_up(in->manifest_bytes, KJ_PAGE_SIZE));
 	seg[0] = (struct kj_segment){ NULL, 0, p->payload_addr, p->payload_size };
 	seg[1] = (struct kj_segment){ NULL, 0, p->manifest_addr, p->manifest_size };
 	/* both in free memory, above 1 MiB, apart, clear of every extent */
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(seg[i].mem % PAGE, 0);
+		assert_int_equal(seg[i].mem % KJ_PAGE_SIZE, 0);
 		assert_true(seg[i].mem >= MiB);
 		assert_true(kj_ranges_covers(&runs, seg[i].mem, seg[i].mem + seg[i].memsz, -1));
 		for (uint64_t x = 0; x < img->next; x++)
-			assert_false(overlap(seg[i].mem, seg[i].memsz, img->ext[x].pfn * PAGE,
-					     img->ext[x].npages * PAGE));
+			assert_false(overlap(seg[i].mem, seg[i].memsz, img->ext[x].pfn * KJ_PAGE_SIZE,
+					     img->ext[x].npages * KJ_PAGE_SIZE));
 	}
 	assert_false(overlap(seg[0].mem, seg[0].memsz, seg[1].mem, seg[1].memsz));
 	if (kj_segments_check(seg, 2, 64 * GiB, &e))
@@ -416,7 +416,7 @@ static void test_make_best_fit(void **state)
 	qemu_ram(&c);
 	/* the payload takes the run just big enough (20 MiB), the manifest
 	 * the 1 MiB one */
-	in = (struct kj_resume_layout_in){ &f->img, &c, 20 * MiB, PAGE, 300 * MiB };
+	in = (struct kj_resume_layout_in){ &f->img, &c, 20 * MiB, KJ_PAGE_SIZE, 300 * MiB };
 	if (kj_resume_layout_make(&in, &p, &e))
 		fail_msg("kj_resume_layout_make: %s", e.msg);
 	check_plan(&in, &p);
@@ -438,24 +438,24 @@ static void test_usable(void **state)
 
 	qemu_image(f);
 	qemu_ram(&c);
-	in = (struct kj_resume_layout_in){ &f->img, &c, 3 * MiB, 5 * PAGE, MiB };
+	in = (struct kj_resume_layout_in){ &f->img, &c, 3 * MiB, 5 * KJ_PAGE_SIZE, MiB };
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
 	check_plan(&in, &p);
-	for (uint64_t pa = 0; pa < 2 * GiB; pa += PAGE) {
+	for (uint64_t pa = 0; pa < 2 * GiB; pa += KJ_PAGE_SIZE) {
 		int kind = 0;
 
-		if (!kj_ranges_covers(&c, pa, pa + PAGE, -1))
+		if (!kj_ranges_covers(&c, pa, pa + KJ_PAGE_SIZE, -1))
 			continue;	/* kjump's own pages are always RAM */
-		bool in_seg = overlap(pa, PAGE, p.payload_addr, p.payload_size) ||
-			overlap(pa, PAGE, p.manifest_addr, p.manifest_size);
+		bool in_seg = overlap(pa, KJ_PAGE_SIZE, p.payload_addr, p.payload_size) ||
+			overlap(pa, KJ_PAGE_SIZE, p.manifest_addr, p.manifest_size);
 
-		kj_img_find_page(&f->img, pa / PAGE, &kind, NULL);
+		kj_img_find_page(&f->img, pa / KJ_PAGE_SIZE, &kind, NULL);
 		assert_int_equal(kj_resume_layout_usable(&f->img, &p, pa),
 				 pa >= MiB && !kind && !in_seg);
 		n += kj_resume_layout_usable(&f->img, &p, pa);
 	}
 	/* every free page but the segments' */
-	assert_int_equal(n * PAGE, p.free_bytes - p.payload_size - p.manifest_size);
+	assert_int_equal(n * KJ_PAGE_SIZE, p.free_bytes - p.payload_size - p.manifest_size);
 	assert_false(kj_resume_layout_usable(&f->img, &p, 64 * MiB + 1));	/* unaligned */
 	kj_ranges_free(&c);
 	free(f);
@@ -472,14 +472,14 @@ static void test_refuse_does_not_fit(void **state)
 	qemu_image(f);
 	qemu_ram(&c);
 	/* more data than all the free memory (544 MiB) */
-	in = (struct kj_resume_layout_in){ &f->img, &c, MiB, PAGE, 560 * MiB };
+	in = (struct kj_resume_layout_in){ &f->img, &c, MiB, KJ_PAGE_SIZE, 560 * MiB };
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
 	assert_int_equal(e.code, ENOSPC);
 	assert_non_null(strstr(e.msg, "560 MiB of compressed data"));
 	assert_non_null(strstr(e.msg, "(544 MiB here)"));
 	assert_non_null(strstr(e.msg, "this image cannot be resumed on this machine"));
 	/* just fits */
-	in.data_bytes = 544 * MiB - MiB - PAGE;
+	in.data_bytes = 544 * MiB - MiB - KJ_PAGE_SIZE;
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
 	kj_ranges_free(&c);
 	free(f);
@@ -496,7 +496,7 @@ static void test_refuse_no_room_for_payload(void **state)
 	qemu_image(f);
 	qemu_ram(&c);
 	/* larger than the largest run (about 388 MiB) */
-	in = (struct kj_resume_layout_in){ &f->img, &c, 400 * MiB, PAGE, 0 };
+	in = (struct kj_resume_layout_in){ &f->img, &c, 400 * MiB, KJ_PAGE_SIZE, 0 };
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
 	assert_int_equal(e.code, ENOSPC);
 	assert_non_null(strstr(e.msg, "no free run of 409604 KiB"));
