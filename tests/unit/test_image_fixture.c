@@ -52,7 +52,6 @@
 
 #include "../../lib/image.h"
 
-#define PAGE 4096
 #define FIXTURE_DIR "tests/unit/fixtures"	/* from the top of the tree */
 #define FIXTURE "image-v1.kjimg.gz"
 #define MAX_IMAGE (4u << 20)
@@ -76,7 +75,7 @@ static const struct { uint64_t pfn; int kind; } fx_pages[] = {
 /* Contents of data page pfn: its name, then a pattern. */
 static void fixture_page(uint8_t *p, uint64_t pfn)
 {
-	for (size_t i = 0; i < PAGE; i++)
+	for (size_t i = 0; i < KJ_IMG_PAGE_SIZE; i++)
 		p[i] = (uint8_t)(pfn * 131 + i * 7 + (i >> 8));
 	snprintf((char *)p, 64, "kjump image fixture, page 0x%llx", (unsigned long long)pfn);
 }
@@ -230,7 +229,7 @@ static void test_pages(void **state)
 	int fd = open_fixture(&len);
 	struct kj_img img;
 	struct kj_err e = { 0 };
-	uint8_t *chunk = malloc(2 * PAGE), want_page[PAGE];
+	uint8_t *chunk = malloc(2 * KJ_IMG_PAGE_SIZE), want_page[KJ_IMG_PAGE_SIZE];
 	uint64_t bad = 0;
 
 	assert_non_null(chunk);
@@ -250,7 +249,7 @@ static void test_pages(void **state)
 		if (kj_img_read_chunk(&img, si / 2, chunk, &e))
 			fail_msg("chunk %llu: %s", (unsigned long long)(si / 2), e.msg);
 		fixture_page(want_page, pfn);
-		assert_memory_equal(chunk + (si % 2) * PAGE, want_page, PAGE);
+		assert_memory_equal(chunk + (si % 2) * KJ_IMG_PAGE_SIZE, want_page, KJ_IMG_PAGE_SIZE);
 		if (pfn == 0x100) {
 			assert_memory_equal(chunk, head, sizeof(head));
 			assert_int_equal(chunk[64], (uint8_t)(0x100 * 131 + 64 * 7));
@@ -287,8 +286,8 @@ static int fixture_write(int fd, struct kj_err *e)
 		.jump_back_entry = 0x7f001000, .ram_bytes = 16u << 20,
 		.region_start = 0x800000, .region_end = 0xa00000,
 	};
-	static const uint8_t zero[PAGE];
-	uint8_t page[PAGE];
+	static const uint8_t zero[KJ_IMG_PAGE_SIZE];
+	uint8_t page[KJ_IMG_PAGE_SIZE];
 	struct kj_img_writer *w;
 
 	if (kj_img_writer_open(&w, fd, 0, &o, e))
