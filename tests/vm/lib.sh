@@ -84,7 +84,9 @@ vm_run() {
 	for try in 1 2; do
 		: >"$log"
 		VM_RC=0
-		timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -machine pc \
+		# --foreground: QEMU stays in the scenario's process group, so
+		# that stopping the scenario (tests/vm/run) stops QEMU too.
+		timeout --foreground -k 5 "$timeout" qemu-system-x86_64 -accel tcg -machine pc \
 			-cpu max -m "$mem" -smp "$smp" -nodefaults -no-reboot \
 			-display none -serial "file:$log" \
 			-kernel "$kernel" -initrd "$initrd" \
