@@ -8,8 +8,12 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 B       := build
 
+# Flags kjump's own C needs, whatever CFLAGS the user gives: they are
+# written into each compile command (a command-line CFLAGS=... overrides
+# every assignment to CFLAGS in here, target-specific += included).
 KJ_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 	-D_FILE_OFFSET_BITS=64 -MMD -MP
+# libzstd-dev, libxxhash-dev, zlib1g-dev (static archives: kjump is -static)
 LIBS := -lzstd -lxxhash -lz -lpthread
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
@@ -23,23 +27,35 @@ P_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -ffreestanding -fpie \
 	-fvisibility=hidden -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fcf-protection=none -fno-jump-tables \
-	-Ipayload/include -Ipayload/rt
+	-Ipayload/include -Ipayload/rt -MMD -MP
 P_LDFLAGS := --no-warn-rwx-segments -pie --no-dynamic-linker -z noexecstack -z norelro --hash-style=sysv
 EXAMPLES := hello checksum
 P_RT := $(B)/payload/rt/entry.o $(B)/payload/rt/rt.o $(B)/payload/lib/uart.o
 BLOBS := $(EXAMPLES) purgatory restore jumpback
-ZSTD_A := $(shell $(CC) -print-file-name=libzstd.a)
 P_ELF := $(BLOBS:%=$(B)/payload/%.elf)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_BIN := $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/bench/rawjump
 
-.PHONY: all deps check unit demo bench install clean payloads
-all: deps $(B)/bin/kjump
+.PHONY: all deps have-build-deps have-unit-deps check unit demo bench \
+	install clean payloads test-tools
+all: $(B)/bin/kjump
 
+# Packages are installed only by the commands that need them: `make deps`
+# (tools/deps GROUPS, default: what `make` needs) and check, unit, demo,
+# bench below. Those install first, then build in a sub-make, which reads
+# this Makefile only once the packages are there. `make` and `make install`
+# never run apt-get (sudo make install must not install packages); they
+# only check, before compiling anything, that the build group is present,
+# and say how to get it.
+DEPS ?= build
 deps:
-	@tools/deps build
+	@tools/deps $(DEPS)
+have-build-deps:
+	@tools/deps --check build
+have-unit-deps:
+	@tools/deps --check unit
 
 $(B)/bin/kjump: $(CMD_OBJ) $(B)/payload/blobs.o $(B)/libkjump.a
 	@mkdir -p $(@D)
@@ -49,26 +65,32 @@ $(B)/libkjump.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/lib/%.o $(B)/src/%.o: CFLAGS += $(KJ_CFLAGS)
-$(B)/%.o: %.c
+$(B)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(KJ_CFLAGS) $(CFLAGS) -c -o $@ $<
+$(B)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KJ_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 # --- payloads -----------------------------------------------------------
 payloads: $(P_ELF)
 
-$(B)/payload/rt/%.o $(B)/payload/examples/%.o: CFLAGS :=
+# Payload objects use P_CFLAGS only (never the user's CFLAGS); the headers
+# each one includes come from its -MMD dependency file.
 $(B)/payload/rt/entry.o: payload/rt/entry.S
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
-$(B)/payload/rt/rt.o: payload/rt/rt.c payload/rt/rt.h payload/include/kjump/payload.h
+$(B)/payload/rt/rt.o: payload/rt/rt.c
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
-$(B)/payload/examples/%.o: payload/examples/%.c payload/rt/rt.h payload/include/kjump/payload.h
+$(B)/payload/examples/%.o: payload/examples/%.c
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 # The restore payload links libzstd's decompressor (Debian's static
 # libzstd.a); it enables SSE and sets %fs itself (see its entry.S).
+# The archive's path is asked of the compiler when the link runs, not when
+# make reads this file: then libzstd-dev may not be installed yet, and a
+# compiler that does not find a file prints its bare name.
 R_OBJ := $(B)/payload/restore/entry.o $(B)/payload/restore/restore.o $(B)/payload/restore/libc.o \
 	$(B)/payload/lib/handover.o $(B)/payload/lib/uart.o
 J_OBJ := $(B)/payload/jumpback/entry.o $(B)/payload/lib/handover.o
@@ -78,17 +100,20 @@ $(B)/payload/jumpback/%.o: payload/jumpback/%.S payload/include/kjump/jumpback.h
 		payload/include/kjump/layout.h
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
-$(B)/payload/lib/%.o: payload/lib/%.c payload/lib/handover.h
+$(B)/payload/lib/%.o: payload/lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 $(B)/payload/restore.elf: $(R_OBJ) payload/rt/link.ld
-	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(R_OBJ) $(ZSTD_A)
-$(B)/payload/restore/%.o: payload/restore/%.S payload/include/kjump/restore.h \
-		payload/include/kjump/layout.h
+	@zstd_a=$$($(CC) -print-file-name=libzstd.a); \
+	case $$zstd_a in /*) ;; *) \
+		echo "kjump: $(CC) finds no libzstd.a: run \`make deps\` (as root) or: sudo apt-get install libzstd-dev" >&2; \
+		exit 1 ;; esac; \
+	echo "$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(R_OBJ) $$zstd_a"; \
+	$(LD) $(P_LDFLAGS) -T payload/rt/link.ld -o $@ $(R_OBJ) "$$zstd_a"
+$(B)/payload/restore/%.o: payload/restore/%.S
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
-$(B)/payload/restore/%.o: payload/restore/%.c payload/include/kjump/restore.h \
-		payload/include/kjump/layout.h
+$(B)/payload/restore/%.o: payload/restore/%.c
 	@mkdir -p $(@D)
 	$(CC) $(P_CFLAGS) -c -o $@ $<
 
@@ -115,40 +140,54 @@ $(B)/payload/blobs.S: $(P_ELF) Makefile
 $(B)/payload/blobs.o: $(B)/payload/blobs.S
 	$(CC) -c -o $@ $<
 
+# Everything compiled waits for the package check (order-only: the check
+# makes nothing out of date), so that under make -j a missing package is
+# reported as such, not as a compiler error racing other compiles.
+P_OBJ := $(P_RT) $(EXAMPLES:%=$(B)/payload/examples/%.o) $(R_OBJ) $(J_OBJ) \
+	$(B)/payload/purgatory/entry.o
+$(LIB_OBJ) $(CMD_OBJ) $(P_OBJ) $(B)/payload/blobs.o $(TOOL_BIN): | have-build-deps
+$(UNIT_BIN): | have-build-deps have-unit-deps
+
 # --- tests --------------------------------------------------------------
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libkjump.a $(P_ELF)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(KJ_CFLAGS) -DKJ_BUILD_DIR='"$(B)"' -o $@ $< $(B)/libkjump.a -lcmocka $(LIBS)
+	$(CC) $(KJ_CFLAGS) $(CFLAGS) -DKJ_BUILD_DIR='"$(B)"' -o $@ $< $(B)/libkjump.a -lcmocka $(LIBS)
 
 # It runs the real kjump as PID 1 of a PID namespace.
 $(B)/tests/test_pid_one: $(B)/bin/kjump
 
 $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck: $(B)/tests/%: tests/vm/tools/%.c tests/vm/tools/pattern.h $(B)/libkjump.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(KJ_CFLAGS) -static -o $@ $< $(B)/libkjump.a $(LIBS)
+	$(CC) $(KJ_CFLAGS) $(CFLAGS) -static -o $@ $< $(B)/libkjump.a $(LIBS)
 
 $(B)/bench/rawjump: bench/tools/rawjump.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Wall -Wextra -static -o $@ $<
 
-bench: all
-	@tools/deps kernel vm peers
-	@$(MAKE) --no-print-directory $(TOOL_BIN)
+# The tools the VM scenarios and benchmarks put into their guests
+test-tools: $(TOOL_BIN)
+
+# Install first, then build in a sub-make (see deps above). Separate
+# recipe lines: under make -n the $(MAKE) line runs (with -n), the
+# tools/deps line does not.
+bench:
+	@tools/deps build kernel vm peers
+	@$(MAKE) --no-print-directory all $(TOOL_BIN)
 	@bench/run-all
 
-unit: all
-	@tools/deps unit
-	@$(MAKE) --no-print-directory $(UNIT_BIN)
+unit:
+	@tools/deps build unit
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
 	@tests/run-unit $(UNIT_BIN)
 
-check: all
-	@tools/deps unit kernel vm peers
-	@$(MAKE) --no-print-directory $(UNIT_BIN) $(TOOL_BIN)
+check:
+	@tools/deps build unit kernel vm peers
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
 	@KJ_UNIT_BINS="$(UNIT_BIN)" tests/check
 
-demo: all
-	@tools/deps kernel vm
-	@$(MAKE) --no-print-directory $(TOOL_BIN)
+demo:
+	@tools/deps build kernel vm peers
+	@$(MAKE) --no-print-directory all $(TOOL_BIN)
 	@tests/vm/demo
 
 install: all
@@ -159,5 +198,5 @@ install: all
 clean:
 	rm -rf $(B)
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(P_OBJ:.o=.d) $(TOOL_BIN:=.d) $(UNIT_BIN:=.d)
 .SECONDARY:

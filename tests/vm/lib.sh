@@ -10,6 +10,19 @@ KJ_TOP=${KJ_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 KJ_BUILD=$KJ_TOP/build
 KJ_CACHE=${KJUMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kjump}
 
+# vm_ready: get what the guests need, for tests/vm/run, demo and bench
+# run alone (say in a fresh clone after plain `make`): QEMU and the guest
+# userland, what the test kernel's build needs, the Debian peers the
+# scenarios compare with (vmcore-dmesg, makedumpfile), and the tools that
+# go into guests (build/tests/membuf...), which `make` does not build. The
+# make is a fresh one: when make check runs us, its jobserver is not ours.
+vm_ready() {
+	"$KJ_TOP/tools/deps" vm kernel peers || return 1
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		make -C "$KJ_TOP" --no-print-directory -s all test-tools ||
+		{ echo "the build of kjump or its test tools failed (above)" >&2; return 1; }
+}
+
 # Path of the test kernel's bzImage (built and cached on first use).
 vm_kernel_test() { "$KJ_TOP/kernel/build.sh"; }
 # Directory of Debian's stock cloud kernel (vmlinuz, config, lib/modules).
@@ -30,7 +43,11 @@ vm_initramfs() {
 	cp "$KJ_BUILD/bin/kjump" "$root/bin/kjump"
 	local tool
 	for tool in membuf patfill; do
-		[ -x "$KJ_BUILD/tests/$tool" ] && cp "$KJ_BUILD/tests/$tool" "$root/bin/$tool"
+		if [ -x "$KJ_BUILD/tests/$tool" ]; then
+			cp "$KJ_BUILD/tests/$tool" "$root/bin/$tool"
+		else	# the guest will miss it: say why, here
+			echo "vm_initramfs: $KJ_BUILD/tests/$tool is not built (make test-tools)" >&2
+		fi
 	done
 	cp "$KJ_TOP/tests/vm/guest/init" "$root/init"
 	cp "$KJ_TOP/tests/vm/guest/lib.sh" "$root/lib.sh"
@@ -67,7 +84,9 @@ vm_run() {
 	for try in 1 2; do
 		: >"$log"
 		VM_RC=0
-		timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -machine pc \
+		# --foreground: QEMU stays in the scenario's process group, so
+		# that stopping the scenario (tests/vm/run) stops QEMU too.
+		timeout --foreground -k 5 "$timeout" qemu-system-x86_64 -accel tcg -machine pc \
 			-cpu max -m "$mem" -smp "$smp" -nodefaults -no-reboot \
 			-display none -serial "file:$log" \
 			-kernel "$kernel" -initrd "$initrd" \
