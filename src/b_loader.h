@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Loading the second kernel B into A and switching to it: what `load`,
+ * `snapshot` and `hibernate` share (b_loader.c).
+ */
 #ifndef KJUMP_B_LOADER_H
 #define KJUMP_B_LOADER_H
 

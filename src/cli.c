@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What the subcommands share (cli.h): error and usage reporting, option
+ * errors, opening images, reading files, clocks.
+ */
 #include "cli.h"
 #include "../lib/image.h"
 

@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The staging pages of a resume: pages of kjump's own memory in the resume
+ * kernel C that hold the compressed image until the restore payload reads
+ * it (staging_pages.c says how they are chosen and pinned).
+ */
 #ifndef KJUMP_STAGING_PAGES_H
 #define KJUMP_STAGING_PAGES_H
 

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The per-kernel state file, /run/kjump/a.state or b.state: reading and
+ * writing it (its text is lib/state_file_format.c's).
+ */
 #include "state_file.h"
 
 #include <errno.h>
