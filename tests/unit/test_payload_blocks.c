@@ -15,6 +15,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "file_support.h"
+
 #include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,26 +80,6 @@ static void test_restore_layout(void **state)
 		assert_int_equal(le64(&p, 8 * i), i);
 	assert_memory_equal(&m, "KJRSMN1", 8);
 	assert_int_equal(sizeof(m), 112);
-}
-
-static uint8_t *load_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!fp)
-		fail_msg("cannot open %s (run make first)", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	assert_true(n > 0);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
 }
 
 /* The symbol `name` in the ELF's symbol table; fails if absent. */

@@ -16,6 +16,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "file_support.h"
+
 #include <elf.h>
 #include <errno.h>
 #include <stdio.h>
@@ -203,26 +205,6 @@ static void release(struct kj_program *p)
 }
 
 /* --- the real payloads ------------------------------------------------ */
-
-static uint8_t *load_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!fp)
-		fail_msg("cannot open %s (run make first)", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	assert_true(n > 0);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
-}
 
 /* What the test itself reads from a payload's headers. */
 struct facts {
