@@ -9,7 +9,7 @@ out=$(kjump call hello 2>&1) || fail "kjump call hello: $out"
 d "   kjump call hello -> $(echo "$out" | grep '^text:' | cut -c7-), $(echo "$out" | grep '^latency:')"
 dd if=/dev/urandom of=/tmp/buf bs=4096 count=2 2>/dev/null
 membuf /tmp/buf > /tmp/ranges &
-for i in $(seq 30); do [ -s /tmp/ranges ] && break; usleep 100000; done
+for i in $(seq 300); do [ -s /tmp/ranges ] && break; usleep 100000; done
 out=$(kjump call checksum $(cat /tmp/ranges) 2>&1) || fail "kjump call checksum: $out"
 got=$(echo "$out" | sed -n 's/^value\[0\]: 0x\([0-9a-f]*\) .*/\1/p'); got=$(printf %08x 0x$got)
 want=$(crc32 /tmp/buf | cut -d' ' -f1)

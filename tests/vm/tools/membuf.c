@@ -9,9 +9,10 @@
  * "changed" to REPORT.
  *
  * --low MiB: allocate that much memory and put FILE (one page at most) in
- * the page with the lowest physical address at or above 32 MiB, away from
+ * the page with the lowest physical address at or above 64 MiB, away from
  * the top of RAM where fresh pages (and the kernel's per-CPU data) usually
- * are, and above where a second kernel may be placed (16 MiB and up).
+ * are, and far enough above the running kernel (loaded at 16 MiB) that a
+ * region for a second kernel can start below it and still avoid the kernel.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -50,7 +51,7 @@ static int low_page(size_t mib, void **va, uint64_t *pa)
 		buf[off] = 1;
 		if (kj_virt_to_phys(buf + off, &a, &e))
 			return -1;
-		if (a >= (32u << 20) && a < best_pa) {
+		if (a >= (64u << 20) && a < best_pa) {
 			best_pa = a;
 			best = off;
 		}
