@@ -13,11 +13,13 @@
  * memory the saved system does not need. Then C loads the restore payload
  * with an ordinary kexec and jumps; the payload puts every page back and
  * enters the saved system, which marks the image consumed. A failed check
- * changes nothing, and leaves the image for another try.
+ * changes nothing, and leaves the image for another try; a failure or a
+ * signal after the load unloads the payload first.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +116,33 @@ static unsigned check_threads(void)
 	return n < 1 ? 1 : n > 16 ? 16 : (unsigned)n;
 }
 
+/* Signals that would end kjump between kexec_load and the jump: held
+ * back from before the load, so that kjump, not the signal, decides, and
+ * unloads first. They stay held until kjump exits, reporting the signal
+ * (exit status 1): unblocked, a pending one would end it before that. */
+static void interrupting_signals(sigset_t *s)
+{
+	sigemptyset(s);
+	sigaddset(s, SIGINT);
+	sigaddset(s, SIGTERM);
+	sigaddset(s, SIGHUP);
+	sigaddset(s, SIGQUIT);
+}
+
+static int check_interrupted(const sigset_t *held, struct kj_err *e)
+{
+	sigset_t p;
+
+	if (sigpending(&p))
+		return 0;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(held, sig) == 1 && sigismember(&p, sig) == 1)
+			return kj_fail(e, EINTR, "interrupted (%s) before the jump; "
+				       "nothing was resumed, and the image is as it was",
+				       strsignal(sig));
+	return 0;
+}
+
 /* This kernel's paging levels: 5-level kernels put the direct map below
  * the 4-level kernel half. 0 when unknown. */
 static int my_levels(void)
@@ -193,6 +222,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	struct kj_vmcoreinfo vi;
 	struct kj_segment seg[KJ_KEXEC_SEGMENT_MAX];
 	uint8_t *manifest = NULL;
+	sigset_t held;
 	struct kj_staging_pages dp = { 0 };
 	const uint8_t *blob;
 	size_t blen;
@@ -374,16 +404,31 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		goto out;
 	}
 
-	/* 6. The jump. */
+	/* 6. The jump. From the load on, every way out unloads first. */
 	double tl = kj_now();
+	interrupting_signals(&held);
+	if (sigprocmask(SIG_BLOCK, &held, NULL)) {
+		kj_fail_errno(e, "cannot hold back signals for the jump");
+		goto out;
+	}
 	if (kj_kexec_load(entry, seg, nseg, 0, e))
 		goto out;
 	loaded = 1;
 	if (!o->quiet)
 		kj_info("loaded in %.1f s", kj_now() - tl);
-	if (kj_staging_pages_verify(&dp, e))
+	if (kj_staging_pages_verify(&dp, e) || check_interrupted(&held, e))
 		goto out;
+	if (getenv("KJUMP_TEST_HOLD_LOADED")) {
+		/* tests (resume-unsafe): stay loaded until a signal comes */
+		kj_info("test: the restore code is loaded; waiting for a signal");
+		fflush(NULL);
+		while (check_interrupted(&held, e) == 0)
+			usleep(10000);
+		goto out;
+	}
 	sync();
+	if (check_interrupted(&held, e))
+		goto out;
 	kj_info("entering the saved system (Linux %s); this kernel ends here",
 		img.hdr.release);
 	fflush(NULL);
