@@ -138,7 +138,8 @@ static int check_interrupted(const sigset_t *held, struct kj_err *e)
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sigismember(held, sig) == 1 && sigismember(&p, sig) == 1)
 			return kj_fail(e, EINTR, "interrupted (%s) before the jump; "
-				       "nothing was resumed, and the image is as it was",
+				       "nothing was resumed, and the image is as it was: "
+				       "run kjump resume again to resume it",
 				       strsignal(sig));
 	return 0;
 }
