@@ -109,11 +109,22 @@ static void progress(void *arg, uint64_t done, uint64_t total)
 			kj_now() - io->vp->t0);
 }
 
-static unsigned check_threads(void)
+/* One per CPU, at most 8, and no more than fit in 256 MiB of buffers
+ * (each holds a chunk compressed and decompressed): C's memory also
+ * holds the whole compressed image. */
+static unsigned check_threads(const struct kj_img *img)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t each = 2 * img->hdr.chunk_pages * KJ_PAGE_SIZE + (1u << 20);
+	uint64_t fit = (256ULL << 20) / each;
 
-	return n < 1 ? 1 : n > 16 ? 16 : (unsigned)n;
+	if (n < 1)
+		n = 1;
+	if (n > 8)
+		n = 8;
+	if ((uint64_t)n > fit)
+		n = fit ? (long)fit : 1;
+	return (unsigned)n;
 }
 
 /* Signals that would end kjump between kexec_load and the jump: held
@@ -358,7 +369,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		next_page += (cs + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE;
 	}
 	struct chunk_io io = { fd, &img, mc, &dp, &vp };
-	struct kj_resume_chunks_in ci = { &img, check_threads(), fetch_chunk, stage_chunk,
+	struct kj_resume_chunks_in ci = { &img, check_threads(&img), fetch_chunk, stage_chunk,
 					  progress, &io };
 	if (kj_resume_check_chunks(&ci, NULL, e)) {
 		kj_prefix(e, "%s: the image is damaged; nothing was changed", o->target);
