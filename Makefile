@@ -36,7 +36,7 @@ P_ELF := $(BLOBS:%=$(B)/payload/%.elf)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-TOOL_BIN := $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/bench/rawjump
+TOOL_BIN := $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/tests/imgforge $(B)/bench/rawjump
 
 .PHONY: all deps have-build-deps have-unit-deps check unit demo bench \
 	install clean payloads test-tools
@@ -156,7 +156,7 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libkjump.a $(P_ELF)
 # It runs the real kjump as PID 1 of a PID namespace.
 $(B)/tests/test_pid_one: $(B)/bin/kjump
 
-$(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck: $(B)/tests/%: tests/vm/tools/%.c tests/vm/tools/pattern.h $(B)/libkjump.a
+$(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/tests/imgforge: $(B)/tests/%: tests/vm/tools/%.c tests/vm/tools/pattern.h $(B)/libkjump.a
 	@mkdir -p $(@D)
 	$(CC) $(KJ_CFLAGS) $(CFLAGS) -static -o $@ $< $(B)/libkjump.a $(LIBS)
 

@@ -4,17 +4,22 @@
  * by `kjump hibernate` (or `kjump snapshot`).
  *
  * Everything is checked before the jump, because after it there is no way
- * back to C: the image is complete, not resumed before, every chunk's
- * checksum is right, this machine has RAM wherever the saved system had,
- * both run the same paging mode, and the compressed data fits in memory
- * the saved system does not need and in half of RAM. Then C loads the
- * restore payload with an ordinary kexec and jumps; the payload puts every
- * page back and enters the saved system, which marks the image consumed.
- * A failed check changes nothing, and leaves the image for another try.
+ * back to C: the image is complete, not resumed before, a hibernation
+ * image (a snapshot only with --snapshot), this machine has RAM wherever
+ * the saved system had, every extent lies in both machines' RAM and the
+ * jump-back entry in a page the image restores, both run the same paging
+ * mode, every chunk's checksum is right and it decompresses to its pages
+ * (lib/resume_check.h, in parallel), and the compressed data fits in
+ * memory the saved system does not need. Then C loads the restore payload
+ * with an ordinary kexec and jumps; the payload puts every page back and
+ * enters the saved system, which marks the image consumed. A failed check
+ * changes nothing, and leaves the image for another try; a failure or a
+ * signal after the load unloads the payload first.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +37,7 @@
 #include "../lib/preflight.h"
 #include "../lib/program.h"
 #include "../lib/resume_layout.h"
+#include "../lib/resume_check.h"
 #include "../lib/text.h"
 #include "../lib/vmcoreinfo.h"
 #include "../payload/include/kjump/restore.h"
@@ -54,18 +60,99 @@ static void help(void)
 	       "  -n, --dry-run   check everything and show the plan, but do not jump\n"
 	       "  -f, --force     resume an image marked consumed, or with the paging\n"
 	       "                  mode of this kernel unknown\n"
+	       "      --snapshot  resume a snapshot image ('kjump snapshot'): its system\n"
+	       "                  ran on after it was taken, and its disks moved on\n"
+	       "                  with it, so resuming it rolls memory back behind\n"
+	       "                  them; only when its disks are as they were then\n"
 	       "  -q, --quiet     less progress\n"
 	       "  -h, --help      show this help\n");
 }
 
-static void progress(uint64_t done, uint64_t total, void *arg)
+/* Reading and checking the chunks, several threads at once: each reads
+ * a chunk, lib/resume_check.c checks and decompresses it, and it goes into
+ * its staging pages (the chunks' pages do not overlap). */
+struct chunk_io {
+	int fd;
+	const struct kj_img *img;
+	const struct kj_restore_chunk *mc;	/* first staging page of each */
+	const struct kj_staging_pages *dp;
+	struct kj_progress *vp;
+};
+
+static int fetch_chunk(void *arg, uint64_t c, void *buf, struct kj_err *e)
 {
-	struct kj_progress *p = arg;
-	int pct = kj_progress_due(p, done, total);
+	struct chunk_io *io = arg;
+
+	return kj_img_pread(io->fd, buf, io->img->chunk[c].csize, io->img->chunk[c].offset,
+			    "a chunk", e);
+}
+
+static void stage_chunk(void *arg, uint64_t c, const void *buf)
+{
+	struct chunk_io *io = arg;
+	uint32_t cs = io->img->chunk[c].csize;
+	uint64_t page = io->mc[c].first_page;
+	const uint8_t *b = buf;
+
+	for (uint64_t off = 0; off < cs; off += KJ_PAGE_SIZE, page++)
+		memcpy(io->dp->va[page], b + off,
+		       cs - off < KJ_PAGE_SIZE ? cs - off : KJ_PAGE_SIZE);
+}
+
+static void progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct chunk_io *io = arg;
+	int pct = kj_progress_due(io->vp, done, total);
 
 	if (pct >= 0)
-		kj_info("read and checked %3d%% of the image (%.1f s)", pct,
-			kj_now() - p->t0);
+		kj_info("read, decompressed and checked %3d%% of the image (%.1f s)", pct,
+			kj_now() - io->vp->t0);
+}
+
+/* One per CPU, at most 8, and no more than fit in 256 MiB of buffers
+ * (each holds a chunk compressed and decompressed): C's memory also
+ * holds the whole compressed image. */
+static unsigned check_threads(const struct kj_img *img)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t each = 2 * img->hdr.chunk_pages * KJ_PAGE_SIZE + (1u << 20);
+	uint64_t fit = (256ULL << 20) / each;
+
+	if (n < 1)
+		n = 1;
+	if (n > 8)
+		n = 8;
+	if ((uint64_t)n > fit)
+		n = fit ? (long)fit : 1;
+	return (unsigned)n;
+}
+
+/* Signals that would end kjump between kexec_load and the jump: held
+ * back from before the load, so that kjump, not the signal, decides, and
+ * unloads first. They stay held until kjump exits, reporting the signal
+ * (exit status 1): unblocked, a pending one would end it before that. */
+static void interrupting_signals(sigset_t *s)
+{
+	sigemptyset(s);
+	sigaddset(s, SIGINT);
+	sigaddset(s, SIGTERM);
+	sigaddset(s, SIGHUP);
+	sigaddset(s, SIGQUIT);
+}
+
+static int check_interrupted(const sigset_t *held, struct kj_err *e)
+{
+	sigset_t p;
+
+	if (sigpending(&p))
+		return 0;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(held, sig) == 1 && sigismember(&p, sig) == 1)
+			return kj_fail(e, EINTR, "interrupted (%s) before the jump; "
+				       "nothing was resumed, and the image is as it was: "
+				       "run kjump resume again to resume it",
+				       strsignal(sig));
+	return 0;
 }
 
 /* This kernel's paging levels: 5-level kernels put the direct map below
@@ -122,7 +209,7 @@ static uint64_t pgt_bytes(const struct kj_ranges *r)
 }
 
 struct resume_opts {
-	bool dry_run, force, quiet;
+	bool dry_run, force, quiet, snapshot;
 	const char *target;
 };
 
@@ -146,7 +233,8 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	struct kj_resume_layout plan = { 0 };
 	struct kj_vmcoreinfo vi;
 	struct kj_segment seg[KJ_KEXEC_SEGMENT_MAX];
-	uint8_t *manifest = NULL, *cbuf = NULL;
+	uint8_t *manifest = NULL;
+	sigset_t held;
 	struct kj_staging_pages dp = { 0 };
 	const uint8_t *blob;
 	size_t blen;
@@ -185,6 +273,10 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	}
 	if (kj_img_check_resumable(&img, e) && !(img.hdr.state == KJ_IMG_CONSUMED && o->force))
 		goto out;
+	if (kj_resume_check_kind(&img, o->snapshot, e)) {
+		kj_prefix(e, "%s", o->target);
+		goto out;
+	}
 	if (!img.vmcoreinfo_len ||
 	    kj_vmcoreinfo_parse(img.vmcoreinfo, img.vmcoreinfo_len, &vi, e)) {
 		kj_fail(e, EINVAL, "%s: the image lacks the saved kernel's VMCOREINFO",
@@ -213,6 +305,12 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	    kj_resume_layout_check_machine(&img, &mm.ram, e))
 		goto out;
 
+	/* 3. The index against both machines, and the entry. */
+	if (kj_resume_check_extents(&img, &mm.ram, e) || kj_resume_check_entry(&img, e)) {
+		kj_prefix(e, "%s", o->target);
+		goto out;
+	}
+
 	/* 4. The plan: payload and manifest as segments, the compressed
 	 *    chunks in pages of our own memory (lib/resume_layout.h). */
 	if (kj_blob_find("restore", &blob, &blen) ||
@@ -237,10 +335,10 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	    kj_staging_pages_alloc(&dp, &img, &plan, data_pages, e))
 		goto out;
 
-	/* 5. Read every chunk, checking its checksum, into those pages. */
+	/* 5. Read every chunk into those pages, checking its checksum and
+	 *    decompressing it (lib/resume_check.h), in parallel. */
 	manifest = calloc(1, plan.manifest_size);
-	cbuf = malloc(cin);
-	if (!manifest || !cbuf) {
+	if (!manifest) {
 		kj_fail(e, ENOMEM, "out of memory");
 		goto out;
 	}
@@ -267,15 +365,15 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	for (uint64_t c = 0; c < img.nchunks; c++) {
 		uint32_t cs = img.chunk[c].csize;
 
-		if (kj_img_pread(fd, cbuf, cs, img.chunk[c].offset, "a chunk", e) ||
-		    kj_img_check_frame(&img, c, cbuf, e)) {
-			kj_prefix(e, "%s: the image is damaged; nothing was changed", o->target);
-			goto out;
-		}
 		mc[c] = (struct kj_restore_chunk){ next_page, cs, img.chunk[c].npages };
-		for (uint64_t off = 0; off < cs; off += KJ_PAGE_SIZE, next_page++)
-			memcpy(dp.va[next_page], cbuf + off, cs - off < KJ_PAGE_SIZE ? cs - off : KJ_PAGE_SIZE);
-		progress(c + 1, img.nchunks, &vp);
+		next_page += (cs + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE;
+	}
+	struct chunk_io io = { fd, &img, mc, &dp, &vp };
+	struct kj_resume_chunks_in ci = { &img, check_threads(&img), fetch_chunk, stage_chunk,
+					  progress, &io };
+	if (kj_resume_check_chunks(&ci, NULL, e)) {
+		kj_prefix(e, "%s: the image is damaged; nothing was changed", o->target);
+		goto out;
 	}
 	if (kj_staging_pages_pin(&dp, e))
 		goto out;
@@ -318,16 +416,31 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		goto out;
 	}
 
-	/* 6. The jump. */
+	/* 6. The jump. From the load on, every way out unloads first. */
 	double tl = kj_now();
+	interrupting_signals(&held);
+	if (sigprocmask(SIG_BLOCK, &held, NULL)) {
+		kj_fail_errno(e, "cannot hold back signals for the jump");
+		goto out;
+	}
 	if (kj_kexec_load(entry, seg, nseg, 0, e))
 		goto out;
 	loaded = 1;
 	if (!o->quiet)
 		kj_info("loaded in %.1f s", kj_now() - tl);
-	if (kj_staging_pages_verify(&dp, e))
+	if (kj_staging_pages_verify(&dp, e) || check_interrupted(&held, e))
 		goto out;
+	if (getenv("KJUMP_TEST_HOLD_LOADED")) {
+		/* tests (resume-unsafe): stay loaded until a signal comes */
+		kj_info("test: the restore code is loaded; waiting for a signal");
+		fflush(NULL);
+		while (check_interrupted(&held, e) == 0)
+			usleep(10000);
+		goto out;
+	}
 	sync();
+	if (check_interrupted(&held, e))
+		goto out;
 	kj_info("entering the saved system (Linux %s); this kernel ends here",
 		img.hdr.release);
 	fflush(NULL);
@@ -338,10 +451,17 @@ out:
 	if (loaded) {
 		struct kj_err ue;
 
-		kj_kexec_unload(&ue);
+		if (kj_kexec_unload(&ue)) {
+			char first[KJ_ERR_MAX];
+
+			snprintf(first, sizeof(first), "%s", e->msg);
+			kj_fail(e, e->code, "%s; and then %s: the restore code is still "
+				"loaded; unload it (kexec -u) before anything reboots",
+				first, ue.msg);
+		} else if (!o->quiet)
+			kj_info("the restore code was unloaded");
 	}
 	kj_staging_pages_free(&dp);
-	free(cbuf);
 	free(manifest);
 	kj_program_free(&pay);
 	kj_ranges_free(&maps);
@@ -359,6 +479,7 @@ int cmd_resume(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "snapshot", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -371,6 +492,7 @@ int cmd_resume(int argc, char **argv)
 		case 'n': o.dry_run = true; break;
 		case 'f': o.force = true; break;
 		case 'q': o.quiet = true; break;
+		case 'S': o.snapshot = true; break;
 		case 'h': help(); return KJ_EXIT_OK;
 		default: return kj_bad_option(c, argv, lo);
 		}
