@@ -155,6 +155,8 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libkjump.a $(P_ELF)
 
 # It runs the real kjump as PID 1 of a PID namespace.
 $(B)/tests/test_pid_one: $(B)/bin/kjump
+# It runs the real `kjump export` in a temporary directory.
+$(B)/tests/test_export_output: $(B)/bin/kjump
 
 $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck: $(B)/tests/%: tests/vm/tools/%.c tests/vm/tools/pattern.h $(B)/libkjump.a
 	@mkdir -p $(@D)
