@@ -39,7 +39,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_BIN := $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/tests/imgforge $(B)/bench/rawjump
 
 .PHONY: all deps have-build-deps have-unit-deps check unit demo bench \
-	install clean payloads test-tools
+	install clean payloads test-tools fuzz
 all: $(B)/bin/kjump
 
 # Packages are installed only by the commands that need them: `make deps`
@@ -155,6 +155,8 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libkjump.a $(P_ELF)
 
 # It runs the real kjump as PID 1 of a PID namespace.
 $(B)/tests/test_pid_one: $(B)/bin/kjump
+# It runs the real `kjump export` in a temporary directory.
+$(B)/tests/test_export_output: $(B)/bin/kjump
 
 $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/tests/imgforge: $(B)/tests/%: tests/vm/tools/%.c tests/vm/tools/pattern.h $(B)/libkjump.a
 	@mkdir -p $(@D)
@@ -184,6 +186,14 @@ check:
 	@tools/deps build unit kernel vm peers
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
 	@KJ_UNIT_BINS="$(UNIT_BIN)" tests/check
+
+# Hostile input: the libFuzzer targets (tests/fuzz/run), FUZZ_SECONDS
+# each. Not part of check: it needs clang and its time is open-ended.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@tools/deps build fuzz
+	@$(MAKE) --no-print-directory all
+	@tests/fuzz/run $(FUZZ_SECONDS)
 
 demo:
 	@tools/deps build kernel vm peers

@@ -60,6 +60,15 @@
 #define KJ_IMG_MAX_VMCOREINFO	65536u		/* bytes */
 /* Page frame numbers must keep pfn * 4096 inside 64 bits. */
 #define KJ_IMG_MAX_PFN		(1ULL << 52)
+/* x86_64 physical addresses have at most 52 bits (the architectural
+ * limit, 5-level paging included): a memory map range ending above is not
+ * A's memory. It also bounds what `export` may be asked to describe. */
+#define KJ_IMG_MAX_PHYS		(1ULL << 52)
+/* Pages the remap section may move in all: B's region and kjump's setup
+ * pages are what A's kernel swapped, and a B of more than 4 GiB
+ * (KJ_IMG_MAX_REMAP pages) is not one kjump starts. Bounds the pages
+ * `export` must look up besides those the extents hold. */
+#define KJ_IMG_MAX_REMAP_PAGES	((uint64_t)KJ_IMG_MAX_REMAP)
 
 /* ------------------------------------------------------------------ */
 /* Common                                                              */
@@ -274,8 +283,20 @@ struct kj_img {
  *           at or after the previous chunk's end, and offset + csize <=
  *           data_offset + data_bytes; 0 < csize <=
  *           ZSTD_compressBound(npages * 4096).
- *   others  memmap ranges start < end; remap entries npages > 0 and inside
- *           KJ_IMG_MAX_PFN; VMCOREINFO text without NUL.
+ *   others  at most KJ_IMG_MAX_MEMMAP memmap ranges, KJ_IMG_MAX_REMAP
+ *           remap and KJ_IMG_MAX_VMAP vmap entries, KJ_IMG_MAX_VMCOREINFO
+ *           bytes of VMCOREINFO text without NUL; memmap ranges start <
+ *           end <= KJ_IMG_MAX_PHYS, the RAM ones (type 1) ascending and
+ *           disjoint; remap entries npages > 0, inside KJ_IMG_MAX_PFN,
+ *           sorted by dst_pfn, disjoint, KJ_IMG_MAX_REMAP_PAGES pages in
+ *           all.
+ *   memory  pages_data + pages_zero + pages_free + pages_excluded does
+ *           not overflow. With a memmap section (the writer's images; a
+ *           hand-made one may lack it): pages_data + pages_zero <=
+ *           pages_total, and every extent's pages lie in RAM ranges
+ *           (range [start, end) holds pages start / 4096 to
+ *           (end - 1) / 4096), so the saved pages are at most the RAM
+ *           pages.
  * Chunk contents are not read by kj_img_open(): kj_img_verify() and
  * kj_img_read_chunk() check them.
  */

@@ -8,6 +8,7 @@
 #include "image.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -386,17 +387,146 @@ static bool check_chunks(struct kj_img *img)
 	return true;
 }
 
-static bool check_small_sections(struct kj_img *img)
+/* Section sizes: the writer never makes bigger ones (kj_img_writer_set_*
+ * refuse them), so a bigger one is forged. Bounds the work of everyone
+ * who walks them (export, resume). */
+static bool check_section_counts(struct kj_img *img)
 {
-	for (uint64_t i = 0; i < img->nmemmap; i++) {
-		if (img->memmap[i].start >= img->memmap[i].end) {
-			problem(img, "invalid index: memory map range %llu "
-				"(0x%llx-0x%llx) is empty or reversed", (ull)i,
-				(ull)img->memmap[i].start,
-				(ull)img->memmap[i].end);
+	static const struct {
+		const char *what;
+		size_t off;
+		uint64_t max;
+	} lim[] = {
+		{ "memory map ranges", offsetof(struct kj_img, nmemmap), KJ_IMG_MAX_MEMMAP },
+		{ "remap entries", offsetof(struct kj_img, nremap), KJ_IMG_MAX_REMAP },
+		{ "virtual map entries", offsetof(struct kj_img, nvmap), KJ_IMG_MAX_VMAP },
+		{ "bytes of VMCOREINFO", offsetof(struct kj_img, vmcoreinfo_len),
+		  KJ_IMG_MAX_VMCOREINFO },
+	};
+
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		uint64_t n;
+
+		memcpy(&n, (const char *)img + lim[i].off, sizeof(n));
+		if (n > lim[i].max) {
+			problem(img, "invalid index: %llu %s (kjump writes at "
+				"most %llu)", (ull)n, lim[i].what,
+				(ull)lim[i].max);
 			return false;
 		}
 	}
+	return true;
+}
+
+/* A RAM range's pages: every page it touches (the writer saves pages
+ * start / 4096 up to end / 4096; a partial last page is allowed too). */
+static uint64_t ram_first_pfn(const struct kj_img_range *r)
+{
+	return r->start / KJ_IMG_PAGE_SIZE;
+}
+
+static uint64_t ram_end_pfn(const struct kj_img_range *r)
+{
+	return (r->end - 1) / KJ_IMG_PAGE_SIZE + 1;	/* end > start >= 0 */
+}
+
+/*
+ * The memory map: ranges inside the physical address space, RAM ranges in
+ * ascending order and disjoint; then every extent inside RAM and the
+ * header's page counts no larger than the RAM they count.
+ */
+static bool check_memory(struct kj_img *img)
+{
+	const struct kj_img_header *h = &img->hdr;
+	uint64_t ram_pages = 0, sum = 0, prev_end = 0, nram = 0, j = 0;
+
+	for (uint64_t i = 0; i < img->nmemmap; i++) {
+		const struct kj_img_range *r = &img->memmap[i];
+
+		if (r->start >= r->end) {
+			problem(img, "invalid index: memory map range %llu "
+				"(0x%llx-0x%llx) is empty or reversed", (ull)i,
+				(ull)r->start, (ull)r->end);
+			return false;
+		}
+		if (r->end > KJ_IMG_MAX_PHYS) {
+			problem(img, "invalid index: memory map range %llu "
+				"(0x%llx-0x%llx) lies beyond the 52-bit physical "
+				"address space", (ull)i, (ull)r->start,
+				(ull)r->end);
+			return false;
+		}
+		if (r->type != 1)
+			continue;
+		if (nram && r->start < prev_end) {
+			problem(img, "invalid index: RAM range %llu "
+				"(0x%llx-0x%llx) is out of order or overlaps the "
+				"one before", (ull)i, (ull)r->start, (ull)r->end);
+			return false;
+		}
+		prev_end = r->end;
+		nram++;
+		/* below 2^40 pages each, at most 8192 of them: no overflow */
+		ram_pages += ram_end_pfn(r) - ram_first_pfn(r);
+	}
+	if (__builtin_add_overflow(h->pages_data, h->pages_zero, &sum) ||
+	    __builtin_add_overflow(sum, h->pages_free, &sum) ||
+	    __builtin_add_overflow(sum, h->pages_excluded, &sum)) {
+		problem(img, "invalid header: the page counts overflow");
+		return false;
+	}
+	if (!img->nmemmap)
+		return true;	/* a hand-made image: nothing to hold it against */
+	/* The saved pages are some of A's RAM pages. (pages_free and
+	 * pages_excluded are informative: images hand-made for tests do not
+	 * keep them consistent with pages_total, and nothing relies on them.) */
+	if (h->pages_data + h->pages_zero > h->pages_total) {
+		problem(img, "invalid header: %llu pages saved of only %llu "
+			"pages of RAM", (ull)(h->pages_data + h->pages_zero),
+			(ull)h->pages_total);
+		return false;
+	}
+	if (h->pages_data + h->pages_zero > ram_pages) {
+		problem(img, "invalid header: %llu pages saved but the memory "
+			"map has only %llu pages of RAM",
+			(ull)(h->pages_data + h->pages_zero), (ull)ram_pages);
+		return false;
+	}
+	/* Extents and RAM ranges are both ascending: one merge walk. */
+	for (uint64_t i = 0; i < img->next; i++) {
+		const struct kj_img_extent *x = &img->ext[i];
+		uint64_t p = x->pfn, end = x->pfn + x->npages;
+
+		while (p < end) {
+			const struct kj_img_range *r = NULL;
+
+			while (j < img->nmemmap) {
+				r = &img->memmap[j];
+				if (r->type == 1 && ram_end_pfn(r) > p)
+					break;
+				r = NULL;
+				j++;
+			}
+			if (!r || ram_first_pfn(r) > p) {
+				problem(img, "invalid index: extent %llu (pfn "
+					"0x%llx, %llu pages) holds page 0x%llx, "
+					"which is not RAM in the image's memory "
+					"map", (ull)i, (ull)x->pfn,
+					(ull)x->npages, (ull)p);
+				return false;
+			}
+			p = ram_end_pfn(r) < end ? ram_end_pfn(r) : end;
+		}
+	}
+	return true;
+}
+
+static bool check_small_sections(struct kj_img *img)
+{
+	uint64_t remapped = 0;
+
+	if (!check_section_counts(img) || !check_memory(img))
+		return false;
 	for (uint64_t i = 0; i < img->nremap; i++) {
 		const struct kj_img_remap *r = &img->remap[i];
 
@@ -413,6 +543,13 @@ static bool check_small_sections(struct kj_img *img)
 				      img->remap[i - 1].npages) {
 			problem(img, "invalid index: remap entry %llu is out of "
 				"order or overlaps the one before", (ull)i);
+			return false;
+		}
+		remapped += r->npages;	/* each below 2^52, at most 2^20 */
+		if (remapped > KJ_IMG_MAX_REMAP_PAGES) {
+			problem(img, "invalid index: the remap section moves more "
+				"than %llu pages (a second kernel of more than "
+				"4 GiB)", (ull)KJ_IMG_MAX_REMAP_PAGES);
 			return false;
 		}
 	}

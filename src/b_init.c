@@ -95,6 +95,9 @@ static int run_job(const struct kj_b_job *j, struct kj_err *e)
 	struct kj_save_opts o = {
 		.target = j->to, .threads = pick_threads(j->threads), .level = j->level,
 		.kind = j->kind, .tag_check = true,
+		/* A checked this target before the jump (snapshot, hibernate)
+		 * and tagged it; the tag check makes sure it is the same one. */
+		.force = true,
 	};
 	struct kj_save_report r;
 

@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kjump export --elf TARGET -o CORE: a standard ELF64 core of the saved
- * system, with A's memory at its physical addresses (as A saw it: backup
- * pages followed back), A's VMCOREINFO note, and A's virtual mappings, so
- * that vmcore-dmesg, makedumpfile and crash can read it.
+ * system (lib/image_export.h), with A's memory at its physical addresses
+ * (as A saw it: backup pages followed back), A's VMCOREINFO note, and A's
+ * virtual mappings, so that vmcore-dmesg, makedumpfile and crash can read it.
+ *
+ * CORE is written to a new temporary file in its directory and renamed
+ * into place at the end, so a refused or failed export leaves nothing
+ * behind, and a symlink at CORE is never followed: without --force an
+ * existing CORE is refused; with it, the name is replaced (a symlink
+ * itself, not its target).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,153 +23,109 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../lib/elfcore.h"
 #include "../lib/image.h"
-#include "../lib/a_memory.h"
-#include "../lib/page.h"
-#include "../lib/ranges.h"
-
-#define DIRECT_MAP_LO 0xff00000000000000ULL
-#define KERNEL_MAP_LO 0xffffffff80000000ULL
+#include "../lib/image_export.h"
 
 static void help(void)
 {
-	printf("Usage: kjump export --elf TARGET -o CORE\n"
+	printf("Usage: kjump export --elf TARGET -o CORE [--force]\n"
 	       "\n"
 	       "Write the image on TARGET as an ELF64 core file CORE (sparse, mode\n"
 	       "0600: it holds every secret the system had in memory). Pages the\n"
 	       "image left out (free in the saved system) read as zeros.\n"
 	       "Read it with vmcore-dmesg, makedumpfile, or crash (with the kernel's\n"
-	       "vmlinux).\n");
+	       "vmlinux).\n"
+	       "\n"
+	       "CORE is written to a temporary file next to it and renamed into place\n"
+	       "when complete; a failed export leaves nothing behind.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -o, --output CORE  the core file to create; an existing CORE is refused\n"
+	       "  -f, --force        replace an existing CORE (a symlink is replaced\n"
+	       "                     itself; its target is never written)\n"
+	       "  -h, --help         show this help\n");
 }
 
-/* Direct-map offset (vaddr - paddr) of A, from the image's virtual map. */
-static uint64_t direct_map_offset(const struct kj_img *img)
+static void progress(uint64_t done, uint64_t total, void *arg)
 {
-	for (uint64_t i = 0; i < img->nvmap; i++) {
-		const struct kj_img_vmap *v = &img->vmap[i];
+	uint64_t *last = arg, tenth = total ? done * 10 / total : 10;
 
-		if (v->vaddr >= DIRECT_MAP_LO && v->vaddr < KERNEL_MAP_LO)
-			return v->vaddr - v->paddr;
+	if (tenth != *last) {
+		*last = tenth;
+		kj_info("exported %llu%%", (unsigned long long)(tenth * 10));
 	}
+}
+
+/* May CORE be created (or, forced, replaced)? Nothing is touched. */
+static int check_output(const char *out, bool force, struct kj_err *e)
+{
+	struct stat st;
+
+	if (lstat(out, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		return kj_fail_errno(e, "cannot check %s", out);
+	}
+	if (S_ISDIR(st.st_mode))
+		return kj_fail(e, EISDIR, "%s is a directory; name the core file to "
+			       "create in it", out);
+	if (!force)
+		return kj_fail(e, EEXIST, "%s exists%s; kjump will not overwrite it "
+			       "(remove it, or pass --force to replace it)", out,
+			       S_ISLNK(st.st_mode) ? " (a symlink)" : "");
 	return 0;
 }
 
-static int export(struct kj_img *img, const char *out, struct kj_err *e)
+static int export(struct kj_img *img, const char *out, bool force, struct kj_err *e)
 {
-	struct kj_core_seg *seg = NULL;
-	struct kj_a_from_image m;
-	size_t nseg = 0, nram = 0;
-	uint64_t pgoff = direct_map_offset(img), data_off, at;
-	uint8_t *hdr = NULL, *note = NULL, page[KJ_PAGE_SIZE];
-	size_t note_len, hdr_len;
-	int fd = -1, ret = -1;
+	struct kj_export_plan p;
+	char tmp[PATH_MAX], dir_buf[PATH_MAX], base_buf[PATH_MAX];
+	uint64_t last = 0;
+	int fd, r;
 
-	if (!img->vmcoreinfo_len)
-		return kj_fail(e, ENOENT, "the image has no VMCOREINFO; tools could not "
-			       "read the core");
-	if (kj_a_from_image_init(&m, img, e))
+	if (kj_export_plan(img, &p, e))
 		return -1;
-	for (uint64_t i = 0; i < img->nmemmap; i++)
-		nram += img->memmap[i].type == 1;
-	seg = calloc(1 + nram + img->nvmap, sizeof(*seg));
-	note_len = kj_note_build(NULL, "VMCOREINFO", 0, NULL, img->vmcoreinfo_len);
-	note = calloc(1, note_len);
-	if (!seg || !note) {
-		kj_fail(e, ENOMEM, "out of memory");
-		goto out;
+	snprintf(dir_buf, sizeof(dir_buf), "%s", out);
+	snprintf(base_buf, sizeof(base_buf), "%s", out);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dirname(dir_buf),
+			     basename(base_buf)) >= sizeof(tmp)) {
+		kj_export_plan_free(&p);
+		return kj_fail(e, ENAMETOOLONG, "%s: name too long", out);
 	}
-	kj_note_build(note, "VMCOREINFO", 0, img->vmcoreinfo, img->vmcoreinfo_len);
-
-	/* Layout: headers | note | RAM ranges, each page aligned. */
-	nseg = 1 + nram;
-	for (uint64_t i = 0; i < img->nvmap; i++)
-		if (img->vmap[i].vaddr >= KERNEL_MAP_LO)
-			nseg++;
-	hdr_len = kj_elfcore_headers_size(nseg);
-	seg[0] = (struct kj_core_seg){ KJ_SEG_NOTE, hdr_len, 0, 0, note_len, note_len };
-	data_off = kj_align_up(hdr_len + note_len, KJ_PAGE_SIZE);
-	at = data_off;
-	size_t k = 1;
-	for (uint64_t i = 0; i < img->nmemmap; i++) {
-		const struct kj_img_range *r = &img->memmap[i];
-
-		if (r->type != 1)
-			continue;
-		seg[k++] = (struct kj_core_seg){ KJ_SEG_LOAD, at, pgoff ? pgoff + r->start : 0,
-						 r->start, r->end - r->start, r->end - r->start };
-		at += kj_align_up(r->end - r->start, KJ_PAGE_SIZE);
-	}
-	/* kernel image mappings share the file bytes of the RAM holding them */
-	for (uint64_t i = 0; i < img->nvmap; i++) {
-		const struct kj_img_vmap *v = &img->vmap[i];
-
-		if (v->vaddr < KERNEL_MAP_LO)
-			continue;
-		for (size_t j = 1; j <= nram; j++)
-			if (v->paddr >= seg[j].paddr && v->paddr + v->size <= seg[j].paddr + seg[j].filesz) {
-				seg[k++] = (struct kj_core_seg){ KJ_SEG_LOAD,
-					seg[j].offset + (v->paddr - seg[j].paddr), v->vaddr,
-					v->paddr, v->size, v->size };
-				break;
-			}
-	}
-	nseg = k;
-	hdr_len = kj_elfcore_headers_size(nseg);
-	if (hdr_len > seg[0].offset) {	/* fewer kernel maps matched: fine */
-		kj_fail(e, EINVAL, "internal: core header grew");
-		goto out;
-	}
-	hdr = calloc(1, hdr_len);
-	if (!hdr || kj_elfcore_write(hdr, hdr_len, seg, nseg, e))
-		goto out;
-
-	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* O_CREAT | O_EXCL on a fresh name: no symlink is followed */
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		kj_fail_errno(e, "cannot create %s", out);
-		goto out;
+		kj_export_plan_free(&p);
+		return kj_fail_errno(e, "cannot create a temporary file for %s", out);
 	}
-	fchmod(fd, 0600);
-	if (ftruncate(fd, (off_t)at) || pwrite(fd, hdr, hdr_len, 0) != (ssize_t)hdr_len ||
-	    pwrite(fd, note, note_len, (off_t)seg[0].offset) != (ssize_t)note_len) {
-		kj_fail_errno(e, "cannot write %s", out);
-		goto out;
-	}
-	uint64_t done = 0, total = 0, last = 0;
-	for (size_t j = 1; j <= nram; j++)
-		total += seg[j].filesz / KJ_PAGE_SIZE;
-	for (size_t j = 1; j <= nram; j++) {
-		for (uint64_t pa = seg[j].paddr; pa < seg[j].paddr + seg[j].filesz; pa += KJ_PAGE_SIZE) {
-			bool present;
-
-			if (kj_a_from_image_page(&m, pa / KJ_PAGE_SIZE, page, &present, e))
-				goto out;
-			done++;
-			if (present && !kj_img_page_is_zero(page) &&
-			    pwrite(fd, page, KJ_PAGE_SIZE, (off_t)(seg[j].offset + (pa - seg[j].paddr))) !=
-			    (ssize_t)KJ_PAGE_SIZE) {
-				kj_fail_errno(e, "cannot write %s", out);
-				goto out;
-			}
-			if (done * 10 / total != last) {
-				last = done * 10 / total;
-				kj_info("exported %llu%%", (unsigned long long)(last * 10));
-			}
+	r = fchmod(fd, 0600) ? kj_fail_errno(e, "cannot chmod %s", tmp) : 0;
+	if (!r)
+		r = kj_export_write(img, &p, fd, progress, &last, NULL, e);
+	if (!r && fsync(fd))
+		r = kj_fail_errno(e, "cannot write %s", tmp);
+	if (close(fd) && !r)
+		r = kj_fail_errno(e, "cannot write %s", tmp);
+	if (!r) {
+		if (force) {
+			if (rename(tmp, out))
+				r = kj_fail_errno(e, "cannot rename %s to %s", tmp, out);
+		} else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_NOREPLACE)) {
+			/* a filesystem without RENAME_NOREPLACE: link() also
+			 * refuses an existing name */
+			if ((errno == EINVAL || errno == ENOSYS) && link(tmp, out) == 0)
+				unlink(tmp);
+			else if (errno == EEXIST)
+				r = kj_fail(e, EEXIST, "%s appeared while exporting; "
+					    "kjump will not overwrite it (pass --force "
+					    "to replace it)", out);
+			else
+				r = kj_fail_errno(e, "cannot rename %s to %s", tmp, out);
 		}
 	}
-	if (fsync(fd)) {
-		kj_fail_errno(e, "cannot write %s", out);
-		goto out;
-	}
-	ret = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(hdr);
-	free(note);
-	free(seg);
-	kj_a_from_image_free(&m);
-	return ret;
+	if (r)
+		unlink(tmp);
+	kj_export_plan_free(&p);
+	return r;
 }
 
 int cmd_export(int argc, char **argv)
@@ -169,19 +133,21 @@ int cmd_export(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "elf", no_argument, NULL, 'E' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kj_err e = { 0 };
 	struct kj_img img;
 	const char *out = NULL;
-	bool elf = false;
+	bool elf = false, force = false;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, ":o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:fh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'E': elf = true; break;
 		case 'o': out = optarg; break;
+		case 'f': force = true; break;
 		case 'h': help(); return KJ_EXIT_OK;
 		default: return kj_bad_option(c, argv, lo);
 		}
@@ -190,11 +156,13 @@ int cmd_export(int argc, char **argv)
 		return kj_usage_error("which format? (--elf is the one there is)");
 	if (argc - optind != 1 || !out)
 		return kj_usage_error("want TARGET and -o CORE");
+	if (check_output(out, force, &e))
+		return kj_report(&e);
 	if (kj_open_image(argv[optind], &img, &fd, &e))
 		return kj_report(&e);
 	if (!img.complete) {
 		kj_fail(&e, EIO, "%s: %s", argv[optind], img.problem);
-	} else if (export(&img, out, &e) == 0) {
+	} else if (export(&img, out, force, &e) == 0) {
 		printf("wrote %s: Linux %s, %.0f MiB of RAM\n", out, img.hdr.release,
 		       img.hdr.pages_total * 4096.0 / 1048576);
 		kj_img_close(&img);

@@ -27,6 +27,10 @@ static void help(void)
 	       "  -j, --threads N      compression threads (default: online CPUs)\n"
 	       "  -l, --level N        zstd level (default 1; negative is faster)\n"
 	       "      --hibernation    mark the image as a hibernation image\n"
+	       "  -f, --force          overwrite a target with a foreign signature (a\n"
+	       "                       filesystem, swap, a partition table); mounted,\n"
+	       "                       active swap, held or too small targets are\n"
+	       "                       refused even so\n"
 	       "  -q, --quiet          no progress\n"
 	       "  -h, --help           show this help\n");
 }
@@ -39,6 +43,7 @@ int cmd_save(int argc, char **argv)
 		{ "level", required_argument, NULL, 'l' },
 		{ "hibernation", no_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -47,7 +52,7 @@ int cmd_save(int argc, char **argv)
 	struct kj_err e = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":o:j:l:qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:j:l:qfh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': o.target = optarg; break;
 		case 'j':
@@ -60,6 +65,7 @@ int cmd_save(int argc, char **argv)
 			break;
 		case 'H': o.kind = KJ_IMG_HIBERNATION; break;
 		case 'q': o.quiet = true; break;
+		case 'f': o.force = true; break;
 		case 'h': help(); return KJ_EXIT_OK;
 		default: return kj_bad_option(c, argv, lo);
 		}

@@ -195,8 +195,13 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 		kj_info("warning: %s; saving every page", e->msg);
 	}
 
-	if (kj_target_open(&t, o->target, KJ_TARGET_WRITE | KJ_TARGET_FORCE |
-			   (o->new_file ? KJ_TARGET_NEW_FILE : 0), 0, e))
+	/* The same checks as `snapshot` makes in A: the worst case must fit
+	 * (a block device; a file grows), and a foreign signature needs
+	 * force. Nothing is written before they pass. */
+	if (kj_target_open(&t, o->target, KJ_TARGET_WRITE |
+			   (o->force ? KJ_TARGET_FORCE : 0) |
+			   (o->new_file ? KJ_TARGET_NEW_FILE : 0),
+			   kj_img_worst_case_size(total), e))
 		goto out;
 	if (o->tag_check && kj_save_check_tag(t.fd, o->tag, e))
 		goto out;

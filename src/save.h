@@ -15,6 +15,11 @@ struct kj_save_opts {
 	uint32_t kind;		/* KJ_IMG_SNAPSHOT or KJ_IMG_HIBERNATION */
 	bool quiet;
 	bool new_file;		/* the target may be a new regular file */
+	/* Accept a target with a foreign signature (a filesystem, swap
+	 * signature, partition table). Mounted, active swap, held and too
+	 * small targets are refused even so. B's own init path sets it: A
+	 * checked the target before the jump and tagged it (tag_check). */
+	bool force;
 	bool tag_check;		/* refuse a target whose header lacks `tag` */
 	uint8_t tag[16];
 };

@@ -177,7 +177,9 @@ static const struct kj_img_range test_memmap[] = {
 	{ 0x1000, 0x9f000, 1, 0 },
 	{ 0x100000, 0x80000000, 1, 0 },
 	{ 0xfec00000, 0xfec01000, 2, 0 },
+	{ 0x100000000, 0x200000000, 1, 0 },	/* gen_mem's upper half */
 };
+#define N_TEST_MEMMAP (sizeof(test_memmap) / sizeof(test_memmap[0]))
 static const struct kj_img_remap test_remap[] = {
 	{ 0x200, 0x100200, 16 },
 };
@@ -203,7 +205,7 @@ static int write_mem(int fd, uint64_t target_size,
 		}
 	}
 	/* With its trailing NUL, which the writer drops. */
-	if (kj_img_writer_set_memmap(w, test_memmap, 3, e) ||
+	if (kj_img_writer_set_memmap(w, test_memmap, N_TEST_MEMMAP, e) ||
 	    kj_img_writer_set_remap(w, test_remap, 1, e) ||
 	    kj_img_writer_set_vmcoreinfo(w, test_vmcoreinfo,
 					 sizeof(test_vmcoreinfo), e)) {
@@ -258,7 +260,7 @@ static void check_mem(int fd, const struct mem *m, uint32_t chunk_pages)
 	assert_int_equal(img.hdr.jump_back_entry, 0x1234000);
 
 	/* The small sections. */
-	assert_int_equal(img.nmemmap, 3);
+	assert_int_equal(img.nmemmap, N_TEST_MEMMAP);
 	assert_memory_equal(img.memmap, test_memmap, sizeof(test_memmap));
 	assert_int_equal(img.nremap, 1);
 	assert_memory_equal(img.remap, test_remap, sizeof(test_remap));
@@ -666,7 +668,7 @@ static void test_worst_case_size(void **state)
 		}
 		assert_int_equal(kj_img_writer_add(w, pfn, page, &e), 0);
 	}
-	assert_int_equal(kj_img_writer_set_memmap(w, test_memmap, 3, &e), 0);
+	assert_int_equal(kj_img_writer_set_memmap(w, test_memmap, N_TEST_MEMMAP, &e), 0);
 	if (kj_img_writer_finish(w, &st, &e))
 		fail_msg("%s", e.msg);
 	assert_true(st.image_bytes <= need);
@@ -1404,6 +1406,54 @@ static void f_vmcoreinfo(uint8_t *b)
 	((char *)sect(b, KJ_SECT_VMCOREINFO))[3] = '\0';
 }
 
+/* Hostile memory maps and counts (issue "Never lose a system"). */
+static struct kj_img_range *MM(uint8_t *b)
+{
+	return sect(b, KJ_SECT_MEMMAP);
+}
+
+static void f_memmap_huge(uint8_t *b)
+{
+	MM(b)[3].end = 1ULL << 60;	/* the range export once looped over */
+}
+
+static void f_memmap_wraps_phys(uint8_t *b)
+{
+	MM(b)[2].start = (1ULL << 52) - 0x1000;
+	MM(b)[2].end = (1ULL << 52) + 0x1000;
+}
+
+static void f_ram_overlap(uint8_t *b)
+{
+	MM(b)[1].start = 0x9e000;	/* into range 0 */
+}
+
+static void f_ext_outside_ram(uint8_t *b)
+{
+	MM(b)[1].start = 0x200000;	/* extent 0 is at pfn 0x100 */
+}
+
+static void f_ext_in_firmware(uint8_t *b)
+{
+	MM(b)[3].type = 2;		/* the upper half is no longer RAM */
+}
+
+static void f_saved_more_than_total(uint8_t *b)
+{
+	H(b)->pages_total = H(b)->pages_data + H(b)->pages_zero - 1;
+}
+
+static void f_counts_overflow(uint8_t *b)
+{
+	H(b)->pages_free = UINT64_MAX - 5;
+}
+
+static void f_remap_too_many_pages(uint8_t *b)
+{
+	((struct kj_img_remap *)sect(b, KJ_SECT_REMAP))[0].npages =
+		KJ_IMG_MAX_REMAP_PAGES + 1;
+}
+
 static const struct forgery forgeries[] = {
 	{ "huge extent count", f_huge_count, "the extents section" },
 	{ "count * size overflows", f_count_overflow, "does not fit" },
@@ -1450,7 +1500,97 @@ static const struct forgery forgeries[] = {
 	{ "memmap range empty", f_memmap, "memory map range 1" },
 	{ "remap wraps", f_remap, "remap entry 0" },
 	{ "NUL in vmcoreinfo", f_vmcoreinfo, "VMCOREINFO text holds a NUL" },
+	{ "memmap range of 2^60 bytes", f_memmap_huge, "beyond the 52-bit physical address space" },
+	{ "memmap range across 2^52", f_memmap_wraps_phys, "memory map range 2" },
+	{ "RAM ranges overlap", f_ram_overlap, "RAM range 1 (0x9e000-0x80000000) is out of order or overlaps" },
+	{ "extent outside RAM", f_ext_outside_ram, "extent 0 (pfn 0x100" },
+	{ "extent in a firmware range", f_ext_in_firmware, "which is not RAM in the image's memory map" },
+	{ "more pages saved than RAM", f_saved_more_than_total, "pages saved of only" },
+	{ "page counts overflow", f_counts_overflow, "the page counts overflow" },
+	{ "remap moves too many pages", f_remap_too_many_pages, "moves more than 1048576 pages" },
 };
+
+/*
+ * A copy of the golden image whose index has `extra` more bytes at its end
+ * (zero), and the index offset where they start (8-byte aligned): room for
+ * sections larger than the writer makes.
+ */
+static uint8_t *grow_index(uint64_t extra, size_t *len, uint64_t *at)
+{
+	struct kj_img_header *h;
+	uint8_t *b;
+
+	assert_int_equal(H(g_img)->index_offset + H(g_img)->index_size, g_len);
+	*at = (H(g_img)->index_size + 7) & ~7ULL;
+	*len = H(g_img)->index_offset + *at + extra;
+	b = calloc(1, *len);
+	assert_non_null(b);
+	memcpy(b, g_img, g_len);
+	h = H(b);
+	h->index_size = *at + extra;
+	h->target_min_size = h->index_offset + h->index_size;
+	return b;
+}
+
+static void rehash_len(uint8_t *b)
+{
+	struct kj_img_header *h = H(b);
+
+	h->index_xxh64 = XXH64(b + h->index_offset, h->index_size, 0);
+	h->header_xxh64 = kj_img_header_hash(h);
+}
+
+static void test_too_many_memmap_ranges(void **state)
+{
+	uint64_t n = KJ_IMG_MAX_MEMMAP + 1, at;
+	size_t len;
+	uint8_t *b = grow_index(n * sizeof(struct kj_img_range), &len, &at);
+	struct kj_img_range *r = (struct kj_img_range *)(b + H(b)->index_offset + at);
+
+	/* each range fine on its own: reserved pages below 4 GiB */
+	for (uint64_t i = 0; i < n; i++)
+		r[i] = (struct kj_img_range){ 0xc0000000 + i * 0x1000,
+					      0xc0000000 + i * 0x1000 + 0x1000, 2, 0 };
+	sect_entry(b, KJ_SECT_MEMMAP)->offset = at;
+	sect_entry(b, KJ_SECT_MEMMAP)->count = n;
+	rehash_len(b);
+	expect_problem(b, len, "8193 memory map ranges (kjump writes at most 8192)");
+	free(b);
+}
+
+static void test_too_many_vmap_entries(void **state)
+{
+	uint64_t n = KJ_IMG_MAX_VMAP + 1, at;
+	size_t len;
+	uint8_t *b = grow_index(n * sizeof(struct kj_img_vmap), &len, &at);
+	struct kj_img_vmap *v = (struct kj_img_vmap *)(b + H(b)->index_offset + at);
+
+	for (uint64_t i = 0; i < n; i++)
+		v[i] = (struct kj_img_vmap){ i * 0x1000, 0xffff888000000000ULL + i * 0x1000, 0x1000 };
+	for (int i = 0; i < KJ_SECT_MAX; i++)	/* the golden image has none */
+		if (H(b)->sect[i].type == 0) {
+			H(b)->sect[i] = (struct kj_img_sect){ KJ_SECT_VMAP,
+				sizeof(struct kj_img_vmap), at, n };
+			break;
+		}
+	rehash_len(b);
+	expect_problem(b, len, "8193 virtual map entries");
+	free(b);
+}
+
+static void test_vmcoreinfo_too_long(void **state)
+{
+	uint64_t n = KJ_IMG_MAX_VMCOREINFO + 1, at;
+	size_t len;
+	uint8_t *b = grow_index(n, &len, &at);
+
+	memset(b + H(b)->index_offset + at, 'x', n);
+	sect_entry(b, KJ_SECT_VMCOREINFO)->offset = at;
+	sect_entry(b, KJ_SECT_VMCOREINFO)->count = n;
+	rehash_len(b);
+	expect_problem(b, len, "65537 bytes of VMCOREINFO");
+	free(b);
+}
 
 static void test_forgeries(void **state)
 {
@@ -1674,6 +1814,9 @@ int main(void)
 		cmocka_unit_test(test_chunk_forged),
 		cmocka_unit_test(test_index_flip),
 		cmocka_unit_test(test_forgeries),
+		cmocka_unit_test(test_too_many_memmap_ranges),
+		cmocka_unit_test(test_too_many_vmap_entries),
+		cmocka_unit_test(test_vmcoreinfo_too_long),
 		cmocka_unit_test(test_set_state),
 		cmocka_unit_test(test_fuzz),
 	};
