@@ -229,3 +229,8 @@ int kj_resume_layout_saved_ram(const struct kj_img *img, struct kj_ranges *out,
 		return kj_fail(e, EINVAL, "the image has no RAM in its memory map");
 	return 0;
 }
+
+uint64_t kj_resume_reserve_default(uint64_t ram_bytes)
+{
+	return 224 * MiB + kj_align_up(ram_bytes / 64, KJ_PAGE_SIZE);
+}

@@ -90,6 +90,16 @@ int kj_resume_layout_plan(const struct kj_img *img, const struct kj_ranges *c_ra
 int kj_resume_layout_saved_ram(const struct kj_img *img, struct kj_ranges *out,
 			       struct kj_err *e);
 
+/*
+ * B's default budget for the resume kernel C's own memory when the user
+ * gives none (kjump hibernate --resume-reserve): 224 MiB plus 1/64 of the
+ * saved RAM (C's page structures grow with it). Measured in C right before
+ * kjump resume plans, as RAM less MemAvailable on a 1 GiB guest: 56 MiB
+ * for kjump's test kernel, 161 MiB for Debian's stock cloud kernel, each
+ * with a small initramfs (docs/limits.md).
+ */
+uint64_t kj_resume_reserve_default(uint64_t ram_bytes);
+
 /* May the page at `pa` hold compressed data for the payload: free in A,
  * above 1 MiB, outside the payload's and the manifest's segments? */
 bool kj_resume_layout_usable(const struct kj_img *img, const struct kj_resume_layout *p, uint64_t pa);
