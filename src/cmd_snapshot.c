@@ -333,7 +333,12 @@ static int run(const struct snap_opts *o)
 		bool untouched = !memcmp(img.hdr.uuid, tag, 16);
 
 		if (img.hdr.state == KJ_IMG_FAILED) {
-			/* B said why in the header (src/b_init.c) */
+			struct kj_err ue;
+
+			/* B said why in the header (src/b_init.c). Drop B, so
+			 * that the next try may pass other options to it. */
+			if (st.same_kernel && kj_kexec_unload(&ue) == 0)
+				kj_state_remove('a');
 			kj_fail(&e, EIO, "%s: B %s: %s; this system continues unchanged, "
 				"and no resumable image is on %s", purpose,
 				o->hibernate ? "did not power off" : "did not save the image",
