@@ -86,6 +86,11 @@ int kj_b_job_parse(const char *cmdline, struct kj_b_job *j, struct kj_err *e)
 				return kj_fail(e, EINVAL, "B's command line: kjump.level= is "
 					       "not a number");
 			j->level = (int)v;
+		} else if (kj_cmdline_is(&w, "kjump.resume_reserve")) {
+			if (decimal(&w, 1, 1LL << 50, &v))
+				return kj_fail(e, EINVAL, "B's command line: kjump.resume_reserve= "
+					       "is not a number of bytes from 1 to 2^50");
+			j->resume_reserve = (uint64_t)v;
 		}
 	}
 	if (!j->to[0] || !have_tag)

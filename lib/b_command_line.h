@@ -7,7 +7,8 @@
  * fills the digits in with A's re-entry address), and `kjump snapshot` /
  * `kjump hibernate` (src/cmd_snapshot.c) add B's job before that:
  * "kjump.to=TARGET kjump.tag=<32 hex digits> kjump.kind=snapshot|hibernation
- * kjump.threads=N kjump.level=N".
+ * kjump.threads=N kjump.level=N", and for a hibernation
+ * "kjump.resume_reserve=BYTES" (see kj_resume_reserve_default).
  *
  * The text is split into words as the kernel splits it
  * (lib/kernel_command_line.h: white space, double quotes, so
@@ -33,6 +34,8 @@ struct kj_b_job {
 	uint32_t kind;		/* enum kj_img_kind */
 	unsigned threads;	/* 0: B picks */
 	int level;		/* zstd level; 0: the writer's default */
+	uint64_t resume_reserve; /* bytes kept for the resume kernel's own
+				  * memory; 0: not given, B uses the default */
 };
 
 /* B's job; fails unless kjump.to= and kjump.tag= are there. */

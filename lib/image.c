@@ -41,6 +41,8 @@ const char *kj_img_state_name(uint32_t state)
 		return "complete";
 	case KJ_IMG_CONSUMED:
 		return "consumed";
+	case KJ_IMG_FAILED:
+		return "failed";
 	}
 	return "unknown";
 }
@@ -273,6 +275,27 @@ int kj_img_set_state(int fd, uint32_t state, struct kj_err *e)
 		return -1;
 	/* Resume marks the image consumed before A runs again: the mark must
 	 * be on stable storage first, or a crash could resume it twice. */
+	if (fdatasync(fd))
+		return kj_fail_errno(e, "cannot flush the image header to the "
+				     "target");
+	return 0;
+}
+
+int kj_img_set_failed(int fd, const char *reason, struct kj_err *e)
+{
+	struct kj_img_header h;
+
+	if (kj_img_pread(fd, &h, sizeof(h), 0, "the image header", e))
+		return -1;
+	if (kj_img_header_check(&h, e))
+		return kj_prefix(e, "cannot mark the image failed");
+	h.state = KJ_IMG_FAILED;
+	h.consumed = 0;
+	memset(h.fail_reason, 0, sizeof(h.fail_reason));
+	snprintf(h.fail_reason, sizeof(h.fail_reason), "%s", reason ? reason : "");
+	h.header_xxh64 = kj_img_header_hash(&h);
+	if (kj_img_pwrite(fd, &h, sizeof(h), 0, "the image header", e))
+		return -1;
 	if (fdatasync(fd))
 		return kj_fail_errno(e, "cannot flush the image header to the "
 				     "target");

@@ -127,6 +127,16 @@ uint64_t kj_img_worst_case_size_cp(uint64_t pages, uint32_t chunk_pages);
  */
 int kj_img_set_state(int fd, uint32_t state, struct kj_err *e);
 
+/*
+ * B gave up on the image on fd (it did not power off, or the save failed):
+ * rewrite the header with state KJ_IMG_FAILED and `reason` (cut to fit,
+ * NUL-terminated) in fail_reason, then fdatasync. The rest of the header
+ * stays as it was, so a tag-only header keeps its tag. Refuses a header
+ * that fails kj_img_header_check(). A prints the reason after the jump
+ * back; readers refuse to resume such an image and show the reason.
+ */
+int kj_img_set_failed(int fd, const char *reason, struct kj_err *e);
+
 /* ------------------------------------------------------------------ */
 /* Writer                                                              */
 
@@ -232,7 +242,7 @@ struct kj_img {
 	uint64_t target_size;
 	struct kj_img_header hdr;	/* release and machine NUL-terminated */
 	bool complete;
-	char problem[256];		/* why not complete, else "" */
+	char problem[768];		/* why not complete, else "" */
 
 	/* Valid (and validated) only when complete. */
 	uint8_t *index;			/* index_size bytes */

@@ -28,6 +28,7 @@
 #ifndef KJUMP_IMAGE_FORMAT_H
 #define KJUMP_IMAGE_FORMAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define KJ_IMG_MAGIC		0x474d49504d554a4bULL	/* "KJUMPIMG" */
@@ -36,11 +37,15 @@
 #define KJ_IMG_PAGE_SIZE	4096u
 #define KJ_IMG_ALIGN		4096u
 #define KJ_IMG_ARCH_X86_64	62	/* EM_X86_64 */
+#define KJ_IMG_FAIL_REASON_MAX	512u
 
 enum kj_img_state {
 	KJ_IMG_WRITING = 1,	/* being written, or the writer died */
 	KJ_IMG_COMPLETE = 2,	/* committed; may be resumed once */
 	KJ_IMG_CONSUMED = 3,	/* resumed (or marked so); not again */
+	/* 4 is taken (resume in progress) */
+	KJ_IMG_FAILED = 5,	/* B gave up on it (fail_reason says why): A
+				 * continued, and it must never be resumed */
 };
 
 enum kj_img_kind {
@@ -154,10 +159,16 @@ struct kj_img_header {
 	uint64_t target_min_size;	/* index_offset + index_size */
 	struct kj_img_sect sect[KJ_SECT_MAX];
 
-	uint8_t pad[KJ_IMG_HEADER_SIZE - 488 - 8];
+	/* Why B gave up (state FAILED), NUL-terminated; all zero otherwise.
+	 * Carved from what was padding, which older writers left zero. */
+	char fail_reason[KJ_IMG_FAIL_REASON_MAX];
+
+	uint8_t pad[KJ_IMG_HEADER_SIZE - 488 - KJ_IMG_FAIL_REASON_MAX - 8];
 	uint64_t header_xxh64;		/* XXH64 of the bytes before this field */
 };
 
+_Static_assert(offsetof(struct kj_img_header, fail_reason) == 488,
+	       "the failure reason must sit where the padding began");
 _Static_assert(sizeof(struct kj_img_header) == KJ_IMG_HEADER_SIZE,
 	       "kjump image header must be exactly one 4 KiB block");
 

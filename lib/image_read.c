@@ -90,15 +90,23 @@ static bool check_header_fields(struct kj_img *img)
 			"terminated");
 		ok = false;
 	}
+	/* Zero in images of older writers; bounded for printing either way. */
+	h->fail_reason[sizeof(h->fail_reason) - 1] = '\0';
 	if (!ok)
 		return false;
 	if (h->state != KJ_IMG_WRITING && h->state != KJ_IMG_COMPLETE &&
-	    h->state != KJ_IMG_CONSUMED) {
+	    h->state != KJ_IMG_CONSUMED && h->state != KJ_IMG_FAILED) {
 		problem(img, "invalid header: unknown state %u", h->state);
 		return false;
 	}
 	if (h->kind != KJ_IMG_SNAPSHOT && h->kind != KJ_IMG_HIBERNATION) {
 		problem(img, "invalid header: unknown image kind %u", h->kind);
+		return false;
+	}
+	if (h->state == KJ_IMG_FAILED) {
+		problem(img, "B gave up on this image and did not power off, so "
+			"the system it holds ran on: it must not be resumed (%s)",
+			h->fail_reason[0] ? h->fail_reason : "no reason recorded");
 		return false;
 	}
 	if (h->state == KJ_IMG_WRITING) {

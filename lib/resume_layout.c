@@ -8,6 +8,10 @@
 
 #include "memmap.h"
 
+#include <zstd.h>
+
+#include "../payload/include/kjump/restore.h"
+
 #define MiB (1ULL << 20)
 
 int kj_resume_layout_check_machine(const struct kj_img *img, const struct kj_ranges *c_ram,
@@ -103,6 +107,19 @@ int kj_resume_layout_make(const struct kj_resume_layout_in *in, struct kj_resume
 	if (kj_resume_layout_free_runs(in->img, in->c_ram, &runs, e))
 		return -1;
 	p->free_bytes = kj_ranges_total(&runs, -1);
+	if (in->reserve_bytes &&
+	    (p->free_bytes < in->reserve_bytes || p->free_bytes - in->reserve_bytes < need)) {
+		kj_fail(e, ENOSPC, "compressed data %llu MiB + restore code %llu KiB do "
+			"not fit in the %llu MiB the saved system does not need, less "
+			"%llu MiB for the resume kernel's own memory (%llu MiB short)",
+			(unsigned long long)(in->data_bytes / MiB),
+			(unsigned long long)((p->payload_size + p->manifest_size) >> 10),
+			(unsigned long long)(p->free_bytes / MiB),
+			(unsigned long long)(in->reserve_bytes / MiB),
+			(unsigned long long)((need + in->reserve_bytes - p->free_bytes +
+					      MiB - 1) / MiB));
+		goto out;
+	}
 	if (p->free_bytes < need) {
 		kj_fail(e, ENOSPC, "the image's %llu MiB of compressed data and the "
 			"restore code do not fit in the memory the saved system does "
@@ -135,4 +152,85 @@ bool kj_resume_layout_usable(const struct kj_img *img, const struct kj_resume_la
 	if (kj_img_find_page(img, pa / KJ_PAGE_SIZE, &kind, NULL))
 		return false;
 	return kind == 0;
+}
+
+int kj_resume_layout_map_ranges(const struct kj_img *img, const struct kj_ranges *c_ram,
+				struct kj_ranges *out, struct kj_err *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (kj_ranges_copy(out, c_ram, -1, e))
+		return -1;
+	for (uint64_t i = 0; i < img->nmemmap; i++)
+		if (img->memmap[i].type == 1 &&
+		    kj_ranges_add(out, img->memmap[i].start, img->memmap[i].end, KJ_MEM_RAM, e))
+			return -1;
+	for (size_t i = 0; i < out->n; i++)
+		out->r[i].type = KJ_MEM_RAM;
+	kj_ranges_normalize(out);
+	return 0;
+}
+
+void kj_resume_layout_sizes(const struct kj_img *img, const struct kj_ranges *maps,
+			    uint64_t payload_span, struct kj_resume_sizes *sz)
+{
+	uint64_t pgt_pages = 8;	/* 2 MiB identity pages, with room to spare */
+
+	memset(sz, 0, sizeof(*sz));
+	for (size_t i = 0; i < maps->n; i++)
+		pgt_pages += (maps->r[i].end - maps->r[i].start) / (1ULL << 30) + 4;
+	sz->pgt = pgt_pages * KJ_PAGE_SIZE;
+	sz->scratch = img->hdr.chunk_pages * KJ_PAGE_SIZE;
+	sz->cin = kj_align_up(ZSTD_compressBound(sz->scratch), KJ_PAGE_SIZE);
+	sz->stack = KJ_RESUME_STACK_BYTES;
+	sz->payload_bytes = payload_span + sz->pgt + sz->scratch + sz->cin + sz->stack +
+		KJ_PAGE_SIZE;
+	for (uint64_t i = 0; i < img->nchunks; i++)
+		sz->data_pages += (img->chunk[i].csize + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE;
+	sz->manifest_bytes = sizeof(struct kj_restore_manifest) +
+		img->next * sizeof(struct kj_restore_extent) +
+		img->nchunks * sizeof(struct kj_restore_chunk) +
+		maps->n * sizeof(struct kj_restore_range) + sz->data_pages * 8;
+}
+
+int kj_resume_layout_plan(const struct kj_img *img, const struct kj_ranges *c_ram,
+			  uint64_t payload_span, uint64_t reserve_bytes,
+			  struct kj_ranges *maps, struct kj_resume_sizes *sz,
+			  struct kj_resume_layout *p, struct kj_err *e)
+{
+	memset(maps, 0, sizeof(*maps));
+	if (kj_resume_layout_check_machine(img, c_ram, e) ||
+	    kj_resume_layout_map_ranges(img, c_ram, maps, e))
+		return -1;
+	kj_resume_layout_sizes(img, maps, payload_span, sz);
+
+	struct kj_resume_layout_in in = {
+		.img = img, .c_ram = c_ram, .payload_bytes = sz->payload_bytes,
+		.manifest_bytes = sz->manifest_bytes,
+		.data_bytes = sz->data_pages * KJ_PAGE_SIZE, .reserve_bytes = reserve_bytes,
+	};
+	return kj_resume_layout_make(&in, p, e);
+}
+
+int kj_resume_layout_saved_ram(const struct kj_img *img, struct kj_ranges *out,
+			       struct kj_err *e)
+{
+	memset(out, 0, sizeof(*out));
+	for (uint64_t i = 0; i < img->nmemmap; i++) {
+		const struct kj_img_range *r = &img->memmap[i];
+		uint64_t s = kj_align_up(r->start, KJ_PAGE_SIZE), t = kj_align_down(r->end, KJ_PAGE_SIZE);
+
+		if (r->type == 1 && t > s && kj_ranges_add(out, s, t, KJ_MEM_RAM, e)) {
+			kj_ranges_free(out);
+			return -1;
+		}
+	}
+	kj_ranges_normalize(out);
+	if (!out->n)
+		return kj_fail(e, EINVAL, "the image has no RAM in its memory map");
+	return 0;
+}
+
+uint64_t kj_resume_reserve_default(uint64_t ram_bytes)
+{
+	return 224 * MiB + kj_align_up(ram_bytes / 64, KJ_PAGE_SIZE);
 }

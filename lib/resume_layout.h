@@ -30,6 +30,12 @@ struct kj_resume_layout_in {
 	uint64_t payload_bytes;		/* payload segment: image + pgt + ... */
 	uint64_t manifest_bytes;
 	uint64_t data_bytes;		/* compressed chunks, page rounded each */
+	/* Of the free memory, this much is taken to be the resume kernel's
+	 * own (its kernel, initramfs, page structures, kjump's process):
+	 * those may sit anywhere, also in pages A does not need. 0 in C
+	 * itself, whose own pages kjump resume avoids as it allocates;
+	 * B's budget for a C it cannot see (kjump hibernate). */
+	uint64_t reserve_bytes;
 };
 
 struct kj_resume_layout {
@@ -46,6 +52,54 @@ int kj_resume_layout_check_machine(const struct kj_img *img, const struct kj_ran
 int kj_resume_layout_free_runs(const struct kj_img *img, const struct kj_ranges *c_ram,
 		       struct kj_ranges *out, struct kj_err *e);
 int kj_resume_layout_make(const struct kj_resume_layout_in *in, struct kj_resume_layout *p, struct kj_err *e);
+/* What the restore payload needs besides its program (kjump resume's
+ * sizes; the payload's own layout is in src/cmd_resume.c). */
+struct kj_resume_sizes {
+	uint64_t pgt;			/* identity page tables over `maps` */
+	uint64_t scratch;		/* one decompressed chunk */
+	uint64_t cin;			/* one compressed chunk, worst case */
+	uint64_t stack;
+	uint64_t payload_bytes;		/* program span + all of the above + a page */
+	uint64_t manifest_bytes;
+	uint64_t data_pages;		/* pages of compressed chunks */
+};
+
+#define KJ_RESUME_STACK_BYTES (64u << 10)
+
+/* The ranges the payload identity-maps: this machine's RAM and the saved
+ * one's, as one normalized RAM list. */
+int kj_resume_layout_map_ranges(const struct kj_img *img, const struct kj_ranges *c_ram,
+				struct kj_ranges *out, struct kj_err *e);
+void kj_resume_layout_sizes(const struct kj_img *img, const struct kj_ranges *maps,
+			    uint64_t payload_span, struct kj_resume_sizes *sz);
+
+/*
+ * The whole plan, as `kjump resume` makes it in C and `kjump hibernate`'s
+ * B makes it before it powers off (with c_ram = A's RAM from the image's
+ * memory map, and a reserve for C): the machine check, the identity maps
+ * (`maps`, freed by the caller even on failure), the sizes and the
+ * placement. `payload_span` is the restore program's span.
+ */
+int kj_resume_layout_plan(const struct kj_img *img, const struct kj_ranges *c_ram,
+			  uint64_t payload_span, uint64_t reserve_bytes,
+			  struct kj_ranges *maps, struct kj_resume_sizes *sz,
+			  struct kj_resume_layout *p, struct kj_err *e);
+
+/* A's System RAM from the image's memory map, page aligned: the machine
+ * B plans for. */
+int kj_resume_layout_saved_ram(const struct kj_img *img, struct kj_ranges *out,
+			       struct kj_err *e);
+
+/*
+ * B's default budget for the resume kernel C's own memory when the user
+ * gives none (kjump hibernate --resume-reserve): 224 MiB plus 1/64 of the
+ * saved RAM (C's page structures grow with it). Measured in C right before
+ * kjump resume plans, as RAM less MemAvailable on a 1 GiB guest: 56 MiB
+ * for kjump's test kernel, 161 MiB for Debian's stock cloud kernel, each
+ * with a small initramfs (docs/limits.md).
+ */
+uint64_t kj_resume_reserve_default(uint64_t ram_bytes);
+
 /* May the page at `pa` hold compressed data for the payload: free in A,
  * above 1 MiB, outside the payload's and the manifest's segments? */
 bool kj_resume_layout_usable(const struct kj_img *img, const struct kj_resume_layout *p, uint64_t pa);

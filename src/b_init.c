@@ -5,7 +5,10 @@
  * (cli.h). Started by B's kernel under that name, it mounts what
  * it needs, saves A's memory to the target named on its command line, and
  * then either jumps back to A (snapshot, or any failure) or powers the
- * machine off (hibernation, once the image is complete and verified).
+ * machine off (hibernation, once the image is complete and verified and
+ * the plan `kjump resume` will make for it fits: check_resume_fits). On a
+ * failure it records why in the target's header (state FAILED), which A
+ * prints.
  * Each later switch from A resumes it right after its jump back: it saves
  * again. PID 1 must never exit, so every path ends in a jump, a power-off,
  * or a wait.
@@ -21,6 +24,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -31,6 +35,9 @@
 #include "../lib/image.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
+#include "../lib/program.h"
+#include "../lib/resume_check.h"
+#include "../lib/resume_layout.h"
 #include "../lib/text.h"
 
 static void mounts(void)
@@ -89,6 +96,44 @@ static unsigned pick_threads(unsigned asked)
 	return t;
 }
 
+/*
+ * Would `kjump resume` accept this image on this machine? The same checks
+ * and the same placement plan it runs (lib/resume_layout.h), for A's RAM
+ * as the image's memory map has it, keeping `reserve` bytes for the resume
+ * kernel's own memory, which B cannot see.
+ */
+static int check_resume_fits(const struct kj_img *img, uint64_t reserve, struct kj_err *e)
+{
+	struct kj_ranges ram = { 0 }, maps = { 0 };
+	struct kj_program pay = { 0 };
+	struct kj_resume_sizes sz;
+	struct kj_resume_layout plan;
+	const uint8_t *blob;
+	size_t blen;
+	int ret = -1;
+
+	if (kj_blob_find("restore", &blob, &blen)) {
+		kj_fail(e, ENOENT, "this kjump lacks its restore payload");
+		return -1;
+	}
+	if (kj_program_parse(blob, blen, 16u << 20, &pay, e) ||
+	    kj_resume_layout_saved_ram(img, &ram, e) ||
+	    kj_resume_check_extents(img, &ram, e) || kj_resume_check_entry(img, e) ||
+	    kj_resume_layout_plan(img, &ram, pay.span, reserve, &maps, &sz, &plan, e))
+		goto out;
+	kj_info("resume will fit: %llu MiB of compressed data and the restore code in "
+		"the %llu MiB the saved system does not need, %llu MiB of it kept for "
+		"the resume kernel", (unsigned long long)(sz.data_pages * KJ_PAGE_SIZE >> 20),
+		(unsigned long long)(plan.free_bytes >> 20),
+		(unsigned long long)(reserve >> 20));
+	ret = 0;
+out:
+	kj_program_free(&pay);
+	kj_ranges_free(&maps);
+	kj_ranges_free(&ram);
+	return ret;
+}
+
 static int run_job(const struct kj_b_job *j, struct kj_err *e)
 {
 
@@ -129,10 +174,55 @@ static int run_job(const struct kj_b_job *j, struct kj_err *e)
 			close(fd);
 			return -1;
 		}
+		/* Power off only with an image resume will accept here. */
+		uint64_t reserve = j->resume_reserve ? j->resume_reserve :
+			kj_resume_reserve_default(img.hdr.ram_bytes);
+		if (check_resume_fits(&img, reserve, e)) {
+			struct kj_err me;
+			int wfd = open(j->to, O_RDWR | O_CLOEXEC);
+
+			kj_img_close(&img);
+			close(fd);
+			kj_prefix(e, "the image could not be resumed on this machine");
+			snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
+				 "; free memory in the saved system (drop caches, stop "
+				 "programs), or pass a smaller --resume-reserve if the "
+				 "resume kernel needs less");
+			if (wfd < 0 || kj_img_set_failed(wfd, e->msg, &me))
+				kj_info("cannot mark the image failed: %s",
+					wfd < 0 ? strerror(errno) : me.msg);
+			if (wfd >= 0)
+				close(wfd);
+			return -1;
+		}
 		kj_img_close(&img);
 		close(fd);
 	}
 	return 0;
+}
+
+/*
+ * The job failed: say why in the target's header, for A to print after the
+ * jump back, when the header is this job's: A's tag (B wrote nothing yet),
+ * or a WRITING header B wrote after the tag check, so created since the
+ * job began. Anything else is not ours to touch.
+ */
+static void record_failure(const struct kj_b_job *j, uint64_t started, const char *why)
+{
+	struct kj_img_header h;
+	struct kj_err e;
+	int fd = open(j->to, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	ioctl(fd, BLKFLSBUF, 0);
+	if (kj_img_pread(fd, &h, sizeof(h), 0, "the image header", &e) == 0 &&
+	    kj_img_header_check(&h, &e) == 0 && h.state != KJ_IMG_FAILED &&
+	    (!memcmp(h.uuid, j->tag, sizeof(j->tag)) ||
+	     (h.state == KJ_IMG_WRITING && h.created >= started)) &&
+	    kj_img_set_failed(fd, why, &e))
+		kj_info("cannot record the failure on %s: %s", j->to, e.msg);
+	close(fd);
 }
 
 int kj_b_init_main(void)
@@ -152,10 +242,13 @@ int kj_b_init_main(void)
 	}
 	free(cmd);
 	for (;;) {
+		uint64_t started = (uint64_t)time(NULL);
 		bool ok = run_job(&j, &e) == 0;
 
-		if (!ok)
+		if (!ok) {
 			kj_report(&e);
+			record_failure(&j, started, e.msg);
+		}
 		if (ok && j.kind == KJ_IMG_HIBERNATION) {
 			kj_info("image complete and verified; powering off");
 			sync();

@@ -42,7 +42,7 @@
 #include "../lib/vmcoreinfo.h"
 #include "../payload/include/kjump/restore.h"
 
-#define STACK_BYTES (64u << 10)
+#define STACK_BYTES KJ_RESUME_STACK_BYTES
 
 static void help(void)
 {
@@ -181,33 +181,6 @@ static int my_levels(void)
 	return lv;
 }
 
-/* Identity-mapped by the payload: this machine's RAM and the saved one's. */
-static int map_ranges(const struct kj_img *img, const struct kj_ranges *c_ram,
-		      struct kj_ranges *out, struct kj_err *e)
-{
-	memset(out, 0, sizeof(*out));
-	if (kj_ranges_copy(out, c_ram, -1, e))
-		return -1;
-	for (uint64_t i = 0; i < img->nmemmap; i++)
-		if (img->memmap[i].type == 1 &&
-		    kj_ranges_add(out, img->memmap[i].start, img->memmap[i].end, KJ_MEM_RAM, e))
-			return -1;
-	for (size_t i = 0; i < out->n; i++)
-		out->r[i].type = KJ_MEM_RAM;
-	kj_ranges_normalize(out);
-	return 0;
-}
-
-/* Page-table pages for 2 MiB identity pages over `r`, with room to spare. */
-static uint64_t pgt_bytes(const struct kj_ranges *r)
-{
-	uint64_t pages = 8;
-
-	for (size_t i = 0; i < r->n; i++)
-		pages += (r->r[i].end - r->r[i].start) / (1ULL << 30) + 4;
-	return pages * KJ_PAGE_SIZE;
-}
-
 struct resume_opts {
 	bool dry_run, force, quiet, snapshot;
 	const char *target;
@@ -316,24 +289,14 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	if (kj_blob_find("restore", &blob, &blen) ||
 	    kj_program_parse(blob, blen, 16u << 20, &pay, e) ||
 	    kj_program_find_block(&pay, KJ_RESTORE_PARAMS_MAGIC, sizeof(struct kj_restore_params),
-				  "the restore payload", &pay.params_off, e) ||
-	    map_ranges(&img, &mm.ram, &maps, e))
+				  "the restore payload", &pay.params_off, e))
 		goto out;
-	uint64_t pgt = pgt_bytes(&maps), scratch = img.hdr.chunk_pages * KJ_PAGE_SIZE;
-	uint64_t cin = kj_align_up(ZSTD_compressBound(scratch), KJ_PAGE_SIZE);
-	uint64_t pay_bytes = pay.span + pgt + scratch + cin + STACK_BYTES + KJ_PAGE_SIZE;
-	uint64_t data_pages = 0;
-	for (uint64_t i = 0; i < img.nchunks; i++)
-		data_pages += (img.chunk[i].csize + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE;
-	uint64_t man_bytes = sizeof(struct kj_restore_manifest) +
-		img.next * sizeof(struct kj_restore_extent) +
-		img.nchunks * sizeof(struct kj_restore_chunk) +
-		maps.n * sizeof(struct kj_restore_range) + data_pages * 8;
-	struct kj_resume_layout_in in = { &img, &mm.ram, pay_bytes, man_bytes,
-					  data_pages * KJ_PAGE_SIZE };
-	if (kj_resume_layout_make(&in, &plan, e) ||
-	    kj_staging_pages_alloc(&dp, &img, &plan, data_pages, e))
+	struct kj_resume_sizes sz;
+	if (kj_resume_layout_plan(&img, &mm.ram, pay.span, 0, &maps, &sz, &plan, e) ||
+	    kj_staging_pages_alloc(&dp, &img, &plan, sz.data_pages, e))
 		goto out;
+	uint64_t pgt = sz.pgt, scratch = sz.scratch, cin = sz.cin;
+	uint64_t data_pages = sz.data_pages, man_bytes = sz.manifest_bytes;
 
 	/* 5. Read every chunk into those pages, checking its checksum and
 	 *    decompressing it (lib/resume_check.h), in parallel. */

@@ -39,7 +39,7 @@
 
 struct snap_opts {
 	const char *to, *kernel, *initrd, *append;
-	uint64_t reserve;
+	uint64_t reserve, resume_reserve;
 	unsigned threads;
 	int level;
 	bool force, verbose, hibernate;
@@ -70,7 +70,13 @@ static void help(bool hib)
 	       "  -a, --append ARGS    more command line for B\n"
 	       "  -r, --reserve SIZE   B's region (see 'kjump load --help')\n"
 	       "  -j, --threads N      compression threads in B (default: B's CPUs)\n"
-	       "  -l, --level N        zstd level (default 1; negative is faster)\n"
+	       "  -l, --level N        zstd level (default 1; negative is faster)\n");
+	if (hib)
+		printf("      --resume-reserve SIZE  memory the resume kernel needs for itself\n"
+		       "                       (its kernel, initramfs, kjump): B powers off only\n"
+		       "                       if the image fits beside it (default 224 MiB +\n"
+		       "                       RAM/64; see kjump(8), LIMITS)\n");
+	printf(
 	       "  -f, --force          overwrite a target with a foreign signature\n"
 	       "  -v, --verbose        show B's plan\n"
 	       "  -h, --help           show this help\n");
@@ -210,7 +216,7 @@ static int run(const struct snap_opts *o)
 	bool reuse = rs == 0 && st.loaded && si.kexec_loaded == 1 &&
 		!strcmp(st.purpose, purpose) && !strcmp(st.target, o->to) &&
 		(!kernel || !strcmp(kernel, st.kernel)) && !o->initrd && !o->append &&
-		!o->reserve && st.same_kernel && !kj_hex_decode(st.tag, tag, 16);
+		!o->reserve && !o->resume_reserve && st.same_kernel && !kj_hex_decode(st.tag, tag, 16);
 	if (!reuse && si.kexec_loaded == 1) {
 		if (rs == 0 && st.loaded)
 			kj_fail(&e, EBUSY, "a B for '%s' is loaded; unload it first "
@@ -270,10 +276,14 @@ static int run(const struct snap_opts *o)
 		if (!o->append)
 			kj_a_consoles(cons + 6, sizeof(cons) - 6);
 		strncat(cons, " ", sizeof(cons) - strlen(cons) - 1);
+		char rr[48] = "";
+		if (o->resume_reserve)
+			snprintf(rr, sizeof(rr), " kjump.resume_reserve=%llu",
+				 (unsigned long long)o->resume_reserve);
 		snprintf(append, sizeof(append), "%s%srdinit=" KJ_B_INIT_PATH " kjump.to=%s kjump.tag=%s "
-			 "kjump.kind=%s kjump.threads=%u kjump.level=%d",
+			 "kjump.kind=%s kjump.threads=%u kjump.level=%d%s",
 			 o->append ? o->append : cons, o->append ? " " : "", o->to, tag_hex,
-			 o->hibernate ? "hibernation" : "snapshot", o->threads, o->level);
+			 o->hibernate ? "hibernation" : "snapshot", o->threads, o->level, rr);
 		lo.append = append;
 		lo.initrd_buf = c.p;
 		lo.initrd_buf_len = c.len;
@@ -322,6 +332,23 @@ static int run(const struct snap_opts *o)
 		}
 		bool untouched = !memcmp(img.hdr.uuid, tag, 16);
 
+		if (img.hdr.state == KJ_IMG_FAILED) {
+			struct kj_err ue;
+
+			/* B said why in the header (src/b_init.c). Drop B, so
+			 * that the next try may pass other options to it. */
+			if (st.same_kernel && kj_kexec_unload(&ue) == 0)
+				kj_state_remove('a');
+			kj_fail(&e, EIO, "%s: B %s: %s; this system continues unchanged, "
+				"and no resumable image is on %s", purpose,
+				o->hibernate ? "did not power off" : "did not save the image",
+				img.hdr.fail_reason[0] ? img.hdr.fail_reason :
+				"it gave no reason; its messages on the console say why",
+				o->to);
+			kj_img_close(&img);
+			close(fd);
+			return kj_report(&e);
+		}
 		kj_fail(&e, EIO, "%s: B %s; this system continues unchanged, and no "
 			"resumable image is on %s. B's messages on the console say why",
 			purpose, untouched ? "never started writing the image (it did not "
@@ -379,6 +406,7 @@ static int parse(int argc, char **argv, bool hib)
 		{ "reserve", required_argument, NULL, 'r' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "level", required_argument, NULL, 'l' },
+		{ "resume-reserve", required_argument, NULL, 'R' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -403,6 +431,13 @@ static int parse(int argc, char **argv, bool hib)
 			break;
 		case 'l':
 			if (kj_opt_level(optarg, &o.level))
+				return KJ_EXIT_USAGE;
+			break;
+		case 'R':
+			if (!hib)
+				return kj_usage_error("--resume-reserve is for kjump hibernate: "
+						      "a snapshot does not power off");
+			if (kj_opt_size("--resume-reserve", optarg, &o.resume_reserve))
 				return KJ_EXIT_USAGE;
 			break;
 		case 'f': o.force = true; break;

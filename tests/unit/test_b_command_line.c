@@ -81,6 +81,26 @@ static void test_job_defaults_and_hibernation(void **state)
 }
 
 /* The kernel takes key="value with spaces"; so does B. */
+/* kjump hibernate --resume-reserve: bytes, 0 when not given (B's default). */
+static void test_job_resume_reserve(void **state)
+{
+	struct kj_b_job j;
+
+	job_ok("kjump.to=/x kjump.tag=" TAG, &j);
+	assert_int_equal(j.resume_reserve, 0);
+	job_ok("kjump.to=/x kjump.tag=" TAG " kjump.kind=hibernation "
+	       "kjump.resume_reserve=1073741824", &j);
+	assert_int_equal(j.resume_reserve, 1ULL << 30);
+	job_ok("kjump.to=/x kjump.tag=" TAG " kjump.resume_reserve=5 "
+	       "kjump.resume_reserve=4096", &j);
+	assert_int_equal(j.resume_reserve, 4096);
+	job_bad("kjump.to=/x kjump.tag=" TAG " kjump.resume_reserve=0", "kjump.resume_reserve=");
+	job_bad("kjump.to=/x kjump.tag=" TAG " kjump.resume_reserve=1G", "kjump.resume_reserve=");
+	job_bad("kjump.to=/x kjump.tag=" TAG " kjump.resume_reserve=-1", "kjump.resume_reserve=");
+	job_bad("kjump.to=/x kjump.tag=" TAG " kjump.resume_reserve=2251799813685249",
+		"from 1 to 2^50");
+}
+
 static void test_job_quoted(void **state)
 {
 	struct kj_b_job j;
@@ -259,6 +279,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_job_snapshot),
 		cmocka_unit_test(test_job_defaults_and_hibernation),
+		cmocka_unit_test(test_job_resume_reserve),
 		cmocka_unit_test(test_job_quoted),
 		cmocka_unit_test(test_job_duplicates),
 		cmocka_unit_test(test_job_partial_keys),

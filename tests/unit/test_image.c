@@ -404,6 +404,7 @@ static void test_names(void **state)
 	assert_string_equal(kj_img_state_name(KJ_IMG_WRITING), "writing");
 	assert_string_equal(kj_img_state_name(KJ_IMG_COMPLETE), "complete");
 	assert_string_equal(kj_img_state_name(KJ_IMG_CONSUMED), "consumed");
+	assert_string_equal(kj_img_state_name(KJ_IMG_FAILED), "failed");
 	assert_string_equal(kj_img_state_name(99), "unknown");
 	assert_string_equal(kj_img_kind_name(KJ_IMG_HIBERNATION), "hibernation");
 	assert_string_equal(kj_img_uuid_str(u, buf),
@@ -1015,6 +1016,91 @@ static void test_state_writing(void **state)
 	assert_int_equal(kj_img_verify(&img, NULL, NULL, NULL, &e), -1);
 	kj_img_close(&img);
 	close(fd);
+}
+
+/* B gave up on an image (it would not fit for resume, or the save failed):
+ * state FAILED and the reason in the header, bounded and NUL-terminated;
+ * the rest of the header as it was; never resumable. */
+static void test_state_failed(void **state)
+{
+	static const char why[] = "the image could not be resumed on this machine: "
+		"compressed data 3171 MiB + restore code 9000 KiB do not fit in the "
+		"2771 MiB the saved system does not need, less 200 MiB for the "
+		"resume kernel's own memory (610 MiB short)";
+	struct kj_err e = { 0 };
+	struct kj_img img;
+	char *longer = malloc(2000);
+	int fd = store_buf(g_img, g_len);
+
+	/* images that never had a reason (all older ones): the field is zero */
+	assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
+	assert_true(img.complete);
+	assert_int_equal(img.hdr.fail_reason[0], 0);
+	for (size_t i = 0; i < sizeof(img.hdr.fail_reason); i++)
+		assert_int_equal(img.hdr.fail_reason[i], 0);
+	kj_img_close(&img);
+
+	assert_int_equal(kj_img_set_failed(fd, why, &e), 0);
+	assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
+	assert_false(img.complete);
+	assert_int_equal(img.hdr.state, KJ_IMG_FAILED);
+	assert_string_equal(img.hdr.fail_reason, why);
+	assert_contains(img.problem, "must not be resumed");
+	assert_contains(img.problem, why);
+	assert_memory_equal(img.hdr.uuid, H(g_img)->uuid, 16);
+	assert_string_equal(img.hdr.release, "6.12.0-test");
+	assert_int_equal(img.hdr.pages_data, H(g_img)->pages_data);
+	assert_int_equal(kj_img_check_resumable(&img, &e), -1);
+	assert_contains(e.msg, why);
+	assert_int_equal(kj_img_verify(&img, NULL, NULL, NULL, &e), -1);
+	kj_img_close(&img);
+
+	/* a longer reason is cut to the field, NUL-terminated */
+	assert_non_null(longer);
+	memset(longer, 'x', 1999);
+	longer[1999] = 0;
+	assert_int_equal(kj_img_set_failed(fd, longer, &e), 0);
+	assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
+	assert_int_equal(strlen(img.hdr.fail_reason), KJ_IMG_FAIL_REASON_MAX - 1);
+	kj_img_close(&img);
+	/* a forged one without its NUL reads bounded */
+	uint8_t *b = golden_copy();
+	H(b)->state = KJ_IMG_FAILED;
+	memset(H(b)->fail_reason, 'y', sizeof(H(b)->fail_reason));
+	rehash(b);
+	expect_problem(b, g_len, "must not be resumed (yyy");
+	int fd2 = store_buf(b, g_len);
+	assert_int_equal(kj_img_open(&img, fd2, 0, &e), 0);
+	assert_int_equal(strlen(img.hdr.fail_reason), KJ_IMG_FAIL_REASON_MAX - 1);
+	kj_img_close(&img);
+	close(fd2);
+	/* an empty reason still says the image failed */
+	H(b)->fail_reason[0] = 0;
+	rehash(b);
+	expect_problem(b, g_len, "no reason recorded");
+	free(b);
+
+	/* a save that died (state WRITING) can be marked failed too */
+	struct kj_img_writer_opts o = base_opts(2, 1, 16);
+	struct kj_img_writer *w;
+	assert_int_equal(kj_img_writer_open(&w, fd, 0, &o, &e), 0);
+	kj_img_writer_abort(w);
+	assert_int_equal(kj_img_set_failed(fd, "cannot write: No space left", &e), 0);
+	assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
+	assert_int_equal(img.hdr.state, KJ_IMG_FAILED);
+	assert_contains(img.problem, "cannot write: No space left");
+	kj_img_close(&img);
+	close(fd);
+
+	/* no image there: refused */
+	free(longer);
+	uint8_t *zero = calloc(1, 2 * KJ_IMG_HEADER_SIZE);
+	assert_non_null(zero);
+	fd = store_buf(zero, 2 * KJ_IMG_HEADER_SIZE);
+	assert_int_equal(kj_img_set_failed(fd, why, &e), -1);
+	assert_contains(e.msg, "cannot mark the image failed");
+	close(fd);
+	free(zero);
 }
 
 static void test_truncated(void **state)
@@ -1809,6 +1895,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_version),
 		cmocka_unit_test(test_header_flip),
 		cmocka_unit_test(test_state_writing),
+		cmocka_unit_test(test_state_failed),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_chunk_flip),
 		cmocka_unit_test(test_chunk_forged),

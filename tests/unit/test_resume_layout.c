@@ -13,7 +13,11 @@
  * segments, nothing overlapping anything else or any extent, every chunk
  * inside its segment, the whole accepted by kj_segments_check; refusals
  * (data that does not fit, in bytes or in runs; more than half of RAM; no
- * room for the payload).
+ * room for the payload). The reserve for the resume kernel's own memory
+ * (B's check before it powers off): fits exactly, refused a page over,
+ * with the numbers, and a reserve larger than all the free memory.
+ * kj_resume_layout_plan: B's plan for A's RAM from the memory map is the
+ * one make gives for the same sizes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -416,7 +420,7 @@ static void test_make_best_fit(void **state)
 	qemu_ram(&c);
 	/* the payload takes the run just big enough (20 MiB), the manifest
 	 * the 1 MiB one */
-	in = (struct kj_resume_layout_in){ &f->img, &c, 20 * MiB, KJ_PAGE_SIZE, 300 * MiB };
+	in = (struct kj_resume_layout_in){ &f->img, &c, 20 * MiB, KJ_PAGE_SIZE, 300 * MiB, 0 };
 	if (kj_resume_layout_make(&in, &p, &e))
 		fail_msg("kj_resume_layout_make: %s", e.msg);
 	check_plan(&in, &p);
@@ -438,7 +442,7 @@ static void test_usable(void **state)
 
 	qemu_image(f);
 	qemu_ram(&c);
-	in = (struct kj_resume_layout_in){ &f->img, &c, 3 * MiB, 5 * KJ_PAGE_SIZE, MiB };
+	in = (struct kj_resume_layout_in){ &f->img, &c, 3 * MiB, 5 * KJ_PAGE_SIZE, MiB, 0 };
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
 	check_plan(&in, &p);
 	for (uint64_t pa = 0; pa < 2 * GiB; pa += KJ_PAGE_SIZE) {
@@ -472,7 +476,7 @@ static void test_refuse_does_not_fit(void **state)
 	qemu_image(f);
 	qemu_ram(&c);
 	/* more data than all the free memory (544 MiB) */
-	in = (struct kj_resume_layout_in){ &f->img, &c, MiB, KJ_PAGE_SIZE, 560 * MiB };
+	in = (struct kj_resume_layout_in){ &f->img, &c, MiB, KJ_PAGE_SIZE, 560 * MiB, 0 };
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
 	assert_int_equal(e.code, ENOSPC);
 	assert_non_null(strstr(e.msg, "560 MiB of compressed data"));
@@ -496,7 +500,7 @@ static void test_refuse_no_room_for_payload(void **state)
 	qemu_image(f);
 	qemu_ram(&c);
 	/* larger than the largest run (about 388 MiB) */
-	in = (struct kj_resume_layout_in){ &f->img, &c, 400 * MiB, KJ_PAGE_SIZE, 0 };
+	in = (struct kj_resume_layout_in){ &f->img, &c, 400 * MiB, KJ_PAGE_SIZE, 0, 0 };
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
 	assert_int_equal(e.code, ENOSPC);
 	assert_non_null(strstr(e.msg, "no free run of 409604 KiB"));
@@ -509,6 +513,97 @@ static void test_refuse_no_room_for_payload(void **state)
 	free(f);
 }
 
+/* B's check: what is left after the resume kernel's reserve must hold
+ * the payload, the manifest and the data. */
+static void test_reserve(void **state)
+{
+	struct fake *f = fake_new();
+	struct kj_ranges c;
+	struct kj_resume_layout p;
+	struct kj_err e = { 0 };
+	struct kj_resume_layout_in in;
+	uint64_t need = MiB + KJ_PAGE_SIZE + 300 * MiB;
+
+	qemu_image(f);
+	qemu_ram(&c);
+	in = (struct kj_resume_layout_in){ &f->img, &c, MiB, KJ_PAGE_SIZE, 300 * MiB, 0 };
+	/* fits exactly: free (544.875 MiB) less the reserve is all it needs */
+	in.reserve_bytes = 0x220e0000 - need;
+	if (kj_resume_layout_make(&in, &p, &e))
+		fail_msg("kj_resume_layout_make: %s", e.msg);
+	check_plan(&in, &p);
+	assert_int_equal(p.free_bytes, 0x220e0000);
+	/* a page more reserve: refused, with the numbers and the shortfall */
+	in.reserve_bytes += KJ_PAGE_SIZE;
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
+	assert_int_equal(e.code, ENOSPC);
+	assert_non_null(strstr(e.msg, "compressed data 300 MiB + restore code 1028 KiB do not "
+			       "fit in the 544 MiB the saved system does not need, less "
+			       "243 MiB for the resume kernel's own memory (1 MiB short)"));
+	/* the same sizes with no reserve fit, as C itself plans them */
+	in.reserve_bytes = 0;
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
+	/* a reserve larger than all the free memory: refused, no wrap-around */
+	in.reserve_bytes = 4 * GiB;
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
+	assert_non_null(strstr(e.msg, "less 4096 MiB for the resume kernel"));
+	assert_non_null(strstr(e.msg, "(3853 MiB short)"));	/* 4096 + 301 - 544.875 */
+	/* the default: 224 MiB and 1/64 of the saved RAM */
+	assert_int_equal(kj_resume_reserve_default(GiB), 240 * MiB);
+	assert_int_equal(kj_resume_reserve_default(6 * GiB), 320 * MiB);
+	assert_int_equal(kj_resume_reserve_default(0), 224 * MiB);
+	kj_ranges_free(&c);
+	free(f);
+}
+
+/* B plans for A's RAM from the image's memory map; the plan is make's for
+ * the sizes kj_resume_layout_sizes gives. */
+static void test_plan_from_saved_ram(void **state)
+{
+	struct fake *f = fake_new();
+	struct kj_ranges ram, c, maps, maps2;
+	struct kj_resume_sizes sz, sz2;
+	struct kj_resume_layout p, q;
+	struct kj_err e = { 0 };
+
+	qemu_image(f);
+	f->img.hdr.chunk_pages = 1024;
+	for (int i = 0; i < 10; i++)
+		fake_chunk(f, 3 * MiB + 1);	/* 769 pages each */
+	assert_int_equal(kj_resume_layout_saved_ram(&f->img, &ram, &e), 0);
+	qemu_ram(&c);
+	assert_int_equal(ram.n, c.n);
+	for (size_t i = 0; i < c.n; i++) {
+		assert_int_equal(ram.r[i].start, c.r[i].start);
+		assert_int_equal(ram.r[i].end, kj_align_down(c.r[i].end, KJ_PAGE_SIZE));
+	}
+	if (kj_resume_layout_plan(&f->img, &ram, 2 * MiB, 100 * MiB, &maps, &sz, &p, &e))
+		fail_msg("kj_resume_layout_plan: %s", e.msg);
+	assert_int_equal(sz.data_pages, 10 * 769);
+	assert_true(sz.payload_bytes > 2 * MiB + sz.pgt + sz.scratch + sz.cin);
+	assert_int_equal(kj_resume_layout_map_ranges(&f->img, &ram, &maps2, &e), 0);
+	kj_resume_layout_sizes(&f->img, &maps2, 2 * MiB, &sz2);
+	assert_memory_equal(&sz, &sz2, sizeof(sz));
+	struct kj_resume_layout_in in = { &f->img, &ram, sz.payload_bytes, sz.manifest_bytes,
+					  sz.data_pages * KJ_PAGE_SIZE, 100 * MiB };
+	assert_int_equal(kj_resume_layout_make(&in, &q, &e), 0);
+	assert_memory_equal(&p, &q, sizeof(p));
+	/* more reserve than is left: the plan fails the same way */
+	kj_ranges_free(&maps);
+	assert_int_equal(kj_resume_layout_plan(&f->img, &ram, 2 * MiB, 540 * MiB, &maps, &sz,
+					       &p, &e), -1);
+	assert_non_null(strstr(e.msg, "less 540 MiB for the resume kernel"));
+	/* an image with no RAM in its memory map cannot be planned for */
+	f->img.nmemmap = 0;
+	kj_ranges_free(&ram);
+	assert_int_equal(kj_resume_layout_saved_ram(&f->img, &ram, &e), -1);
+	kj_ranges_free(&maps);
+	kj_ranges_free(&maps2);
+	kj_ranges_free(&c);
+	kj_ranges_free(&ram);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +613,8 @@ int main(void)
 		cmocka_unit_test(test_free_runs_random),
 		cmocka_unit_test(test_make_best_fit),
 		cmocka_unit_test(test_usable),
+		cmocka_unit_test(test_reserve),
+		cmocka_unit_test(test_plan_from_saved_ram),
 		cmocka_unit_test(test_refuse_does_not_fit),
 		cmocka_unit_test(test_refuse_no_room_for_payload),
 	};
