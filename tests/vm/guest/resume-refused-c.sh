@@ -1,5 +1,6 @@
 # C of `resume-refused`: every resume here must be refused. /dev/vdb holds
-# a nearly full system's image, /dev/vdc a small one.
+# a nearly full system's snapshot (so resumed with --snapshot), /dev/vdc a
+# small system's hibernation.
 start_counter /tmp/counter
 expect=$(sed -n 's/.*kjt.expect=\([a-z]*\).*/\1/p' /proc/cmdline)
 refused() {
@@ -15,9 +16,9 @@ kjump info /dev/vdb > /dev/null || fail "the big image is not complete"
 kjump info /dev/vdc > /dev/null || fail "the small image is not complete"
 case $expect in
 memsize)
-	refused "image from a guest with more memory" "not RAM here" kjump resume /dev/vdb ;;
+	refused "image from a guest with more memory" "not RAM here" kjump resume --snapshot /dev/vdb ;;
 fit)
-	refused "compressed data that cannot fit" "do not fit" kjump resume /dev/vdb
+	refused "compressed data that cannot fit" "do not fit" kjump resume --snapshot /dev/vdb
 	# the small image fits: a dry run says so, changing nothing
 	kjump resume --dry-run /dev/vdc > /tmp/out 2>&1 || fail "the small image does not pass a dry run: $(tail -n1 /tmp/out)"
 	grep -q "resumable on this machine" /tmp/out || fail "dry run does not say resumable"

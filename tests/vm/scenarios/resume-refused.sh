@@ -1,8 +1,10 @@
 # resume-refused: images kjump resume must refuse, each with its reason,
 # while C keeps running: an image from a guest with another memory size;
 # one whose compressed data cannot fit in the memory the saved system does
-# not need; one with a corrupted chunk (after a dry run that passed). (A consumed image is refused in the
-# hibernate-resume scenarios, by the resumed A itself.)
+# not need (a snapshot, resumed with --snapshot: B refuses to hibernate
+# with such an image); one with a corrupted chunk (after a dry run that
+# passed). (A consumed image is refused in the hibernate-resume scenarios,
+# by the resumed A itself.)
 run() {
 	local k
 	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
@@ -11,16 +13,19 @@ run() {
 	truncate -s 1400M "$OUT/vdb.img" "$OUT/vdc.img"
 	local disks=(--disk "$OUT/vda.img" --disk "$OUT/vdb.img" --disk "$OUT/vdc.img")
 	vm_initramfs "$OUT/c.gz" "$KJ_TOP/tests/vm/guest/resume-refused-c.sh"
-	# two hibernated systems: one nearly full (to vdb), one small (to vdc)
-	for a in big:vdb:560 small:vdc:64; do
+	# two saved systems: a nearly full one's snapshot (to vdb), a small
+	# one's hibernation (to vdc)
+	for a in big:vdb:560:snapshot small:vdc:64:hibernate; do
 		local name=${a%%:*} rest=${a#*:}
-		sed "s/@DISK@/${rest%%:*}/; s/@MIB@/${rest#*:}/" \
+		local disk=${rest%%:*} mib_how=${rest#*:}
+		sed "s/@DISK@/$disk/; s/@MIB@/${mib_how%%:*}/; s/@HOW@/${mib_how#*:}/g" \
 			"$KJ_TOP/tests/vm/guest/resume-refused-a.sh" >"$OUT/a-$name.sh"
 		vm_initramfs "$OUT/a-$name.gz" "$OUT/a-$name.sh" "$k:/b/bzImage"
 		vm_run "$OUT/run-A-$name.log" "$k" "$OUT/a-$name.gz" --mem 1G --smp 2 \
 			--timeout 600 "${disks[@]}"
-		grep -aq "image complete and verified; powering off" "$OUT/run-A-$name.log" ||
-			{ echo "FAIL: A ($name) did not hibernate: $(verdict "$OUT/run-A-$name.log")"; return 1; }
+		grep -aqE "image complete and verified; powering off|A: snapshot saved; powering off" \
+			"$OUT/run-A-$name.log" ||
+			{ echo "FAIL: A ($name) did not save itself: $(verdict "$OUT/run-A-$name.log")"; return 1; }
 	done
 	vm_run "$OUT/run-C-768M.log" "$k" "$OUT/c.gz" --mem 768M --smp 2 --timeout 300 \
 		"${disks[@]}" --append "kjt.expect=memsize"
