@@ -339,8 +339,8 @@ static int run(const struct snap_opts *o)
 			 * that the next try may pass other options to it. */
 			if (st.same_kernel && kj_kexec_unload(&ue) == 0)
 				kj_state_remove('a');
-			kj_fail(&e, EIO, "%s: B %s: %s; this system continues unchanged, "
-				"and no resumable image is on %s", purpose,
+			kj_fail(&e, EIO, "B %s: %s; this system continues unchanged, "
+				"and no resumable image is on %s",
 				o->hibernate ? "did not power off" : "did not save the image",
 				img.hdr.fail_reason[0] ? img.hdr.fail_reason :
 				"it gave no reason; its messages on the console say why",
@@ -349,9 +349,9 @@ static int run(const struct snap_opts *o)
 			close(fd);
 			return kj_report(&e);
 		}
-		kj_fail(&e, EIO, "%s: B %s; this system continues unchanged, and no "
+		kj_fail(&e, EIO, "B %s; this system continues unchanged, and no "
 			"resumable image is on %s. B's messages on the console say why",
-			purpose, untouched ? "never started writing the image (it did not "
+			untouched ? "never started writing the image (it did not "
 			"find or could not open the target, or failed before writing)" :
 			img.complete ? "wrote an image that is not the one it was asked for" :
 			"started writing the image but did not finish it", o->to);
