@@ -41,6 +41,8 @@ enum kj_img_state {
 	KJ_IMG_WRITING = 1,	/* being written, or the writer died */
 	KJ_IMG_COMPLETE = 2,	/* committed; may be resumed once */
 	KJ_IMG_CONSUMED = 3,	/* resumed (or marked so); not again */
+	KJ_IMG_RESUMING = 4,	/* a resume started: the saved system may
+				 * have run since; not again without force */
 };
 
 enum kj_img_kind {
