@@ -415,8 +415,11 @@ static int run(const struct snap_opts *o)
 				kj_info("warning: %s", ue.msg);
 			kj_state_remove('a');
 			if (bad) {
-				kj_prefix(&e, "resumed from hibernation after %.1f s, but",
-					  frozen);
+				char why[KJ_ERR_MAX];
+
+				snprintf(why, sizeof(why), "%s", e.msg);
+				kj_fail(&e, EIO, "resumed from hibernation after %.1f s, but %s",
+					frozen, why);
 				return kj_report(&e);
 			}
 			printf("resumed from hibernation after %.1f s; image on %s marked "
