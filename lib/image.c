@@ -4,9 +4,11 @@
  * the header check and checksum, I/O helpers, size arithmetic, set_state.
  */
 #include "image.h"
+#include "image_state.h"
 #include "page.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/fs.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -41,6 +43,8 @@ const char *kj_img_state_name(uint32_t state)
 		return "complete";
 	case KJ_IMG_CONSUMED:
 		return "consumed";
+	case KJ_IMG_RESUMING:
+		return "resuming";
 	case KJ_IMG_FAILED:
 		return "failed";
 	}
@@ -256,28 +260,55 @@ uint64_t kj_img_worst_case_size(uint64_t pages)
 
 int kj_img_set_state(int fd, uint32_t state, struct kj_err *e)
 {
-	struct kj_img_header h;
+	return kj_img_set_state_of(fd, NULL, state, e);
+}
 
-	if (state != KJ_IMG_WRITING && state != KJ_IMG_COMPLETE &&
-	    state != KJ_IMG_CONSUMED)
+int kj_img_set_state_of(int fd, const uint8_t uuid[16], uint32_t state, struct kj_err *e)
+{
+	struct kj_img_header h, back;
+	struct stat st;
+
+	if (!kj_img_state_known(state))
 		return kj_fail(e, EINVAL, "invalid image state %u", state);
 	if (kj_img_pread(fd, &h, sizeof(h), 0, "the image header", e))
 		return -1;
 	if (kj_img_header_check(&h, e))
 		return kj_prefix(e, "cannot change the image state");
+	if (uuid && memcmp(h.uuid, uuid, 16))
+		return kj_fail(e, ESTALE, "cannot change the image state: the target "
+			       "holds another image than the one expected (it changed "
+			       "under kjump)");
 	h.state = state;
-	h.consumed = state == KJ_IMG_CONSUMED ? (uint64_t)time(NULL) : 0;
+	/* RESUMING and CONSUMED both record when the resume started */
+	h.consumed = state == KJ_IMG_CONSUMED || state == KJ_IMG_RESUMING ?
+		(uint64_t)time(NULL) : 0;
 	h.header_xxh64 = kj_img_header_hash(&h);
 	/* One aligned 4 KiB block at offset 0. Should a crash tear it, the
 	 * checksum no longer matches and the image reads as corrupt, never
 	 * as resumable: the failure is on the safe side. */
 	if (kj_img_pwrite(fd, &h, sizeof(h), 0, "the image header", e))
 		return -1;
-	/* Resume marks the image consumed before A runs again: the mark must
-	 * be on stable storage first, or a crash could resume it twice. */
+	/* The mark must be on stable storage before anything it guards runs
+	 * (the jump into the saved system, A going on): else a power loss
+	 * could let the image be resumed twice. */
 	if (fdatasync(fd))
 		return kj_fail_errno(e, "cannot flush the image header to the "
 				     "target");
+	/* And check that the device kept it: drop what the kernel caches of
+	 * the target and read the block back from the device itself. */
+	if (!fstat(fd, &st) && S_ISBLK(st.st_mode)) {
+		if (fsync(fd) || ioctl(fd, BLKFLSBUF, 0))
+			return kj_fail_errno(e, "cannot flush the target's buffers to "
+					     "check the new image header");
+	} else {
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	}
+	if (kj_img_pread(fd, &back, sizeof(back), 0, "the image header", e))
+		return kj_prefix(e, "reading the new image header back");
+	if (memcmp(&back, &h, sizeof(h)))
+		return kj_fail(e, EIO, "the target does not hold the image header just "
+			       "written and flushed (state %s): the device does not "
+			       "honour flushes", kj_img_state_name(state));
 	return 0;
 }
 

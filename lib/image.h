@@ -32,8 +32,8 @@
  *                                 are out of range, checksum or not
  *          "invalid index: ..."   a section, extent or chunk that breaks
  *                                 the rules (kj_img_open() lists them)
- * A CONSUMED image is complete: its data is intact, it just must not be
- * resumed again (see kj_img_check_resumable()).
+ * A CONSUMED or RESUMING image is complete: its data is intact, it just
+ * must not be resumed again by accident (see kj_img_check_resumable()).
  */
 #ifndef KJUMP_IMAGE_H
 #define KJUMP_IMAGE_H
@@ -120,12 +120,18 @@ uint64_t kj_img_worst_case_size_cp(uint64_t pages, uint32_t chunk_pages);
 
 /*
  * Rewrite the header block at offset 0 of fd with a new state (and
- * consumed = now for KJ_IMG_CONSUMED, 0 otherwise) and a new header_xxh64,
- * then fdatasync. Refuses a header that fails kj_img_header_check() and a
- * state that is not one of enum kj_img_state. Used to mark a resumed image
- * consumed before A runs again, so that it can never be resumed twice.
+ * consumed = now for KJ_IMG_RESUMING and KJ_IMG_CONSUMED, 0 otherwise) and
+ * a new header_xxh64, fdatasync, then read the block back from the device
+ * (a block device's buffers dropped with BLKFLSBUF, a file's page cache
+ * with POSIX_FADV_DONTNEED) and fail unless it holds what was written.
+ * Refuses a header that fails kj_img_header_check() and a state that is
+ * not one of enum kj_img_state; kj_img_set_state_of() also one whose uuid
+ * is not `uuid` (ESTALE). Used by `resume` to mark the image RESUMING just
+ * before the jump, and by A to mark it CONSUMED when it runs again, so
+ * that it can never be resumed twice by accident (image_state.h).
  */
 int kj_img_set_state(int fd, uint32_t state, struct kj_err *e);
+int kj_img_set_state_of(int fd, const uint8_t uuid[16], uint32_t state, struct kj_err *e);
 
 /*
  * B gave up on the image on fd (it did not power off, or the save failed):
@@ -160,6 +166,9 @@ struct kj_img_writer_opts {
 	 * anything is written. 0: only the trivial minimum is checked and a
 	 * target that fills up fails later, from add or finish. */
 	uint64_t worst_case_pages;
+	/* The image's uuid; NULL: a random one. B passes the one its request
+	 * tag gives (kj_img_request_uuid()), so A knows the image is its. */
+	const uint8_t *uuid;
 };
 
 struct kj_img_stats {
@@ -314,7 +323,8 @@ int kj_img_open(struct kj_img *img, int fd, uint64_t target_size,
 		struct kj_err *e);
 void kj_img_close(struct kj_img *img);
 
-/* -1 with the reason unless img is complete and in state COMPLETE. */
+/* -1 with the reason unless img is complete and in state COMPLETE (the
+ * reason from kj_img_resume_allowed() when the state is the problem). */
 int kj_img_check_resumable(const struct kj_img *img, struct kj_err *e);
 
 /* Called after each chunk by kj_img_verify(). */

@@ -43,7 +43,8 @@ enum kj_img_state {
 	KJ_IMG_WRITING = 1,	/* being written, or the writer died */
 	KJ_IMG_COMPLETE = 2,	/* committed; may be resumed once */
 	KJ_IMG_CONSUMED = 3,	/* resumed (or marked so); not again */
-	/* 4 is taken (resume in progress) */
+	KJ_IMG_RESUMING = 4,	/* a resume started: the saved system may
+				 * have run since; not again without force */
 	KJ_IMG_FAILED = 5,	/* B gave up on it (fail_reason says why): A
 				 * continued, and it must never be resumed */
 };

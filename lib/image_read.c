@@ -6,6 +6,7 @@
  * whole so that users of struct kj_img can index its arrays freely.
  */
 #include "image.h"
+#include "image_state.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -94,8 +95,7 @@ static bool check_header_fields(struct kj_img *img)
 	h->fail_reason[sizeof(h->fail_reason) - 1] = '\0';
 	if (!ok)
 		return false;
-	if (h->state != KJ_IMG_WRITING && h->state != KJ_IMG_COMPLETE &&
-	    h->state != KJ_IMG_CONSUMED && h->state != KJ_IMG_FAILED) {
+	if (!kj_img_state_known(h->state)) {
 		problem(img, "invalid header: unknown state %u", h->state);
 		return false;
 	}
@@ -656,21 +656,7 @@ int kj_img_check_resumable(const struct kj_img *img, struct kj_err *e)
 	if (!img->complete)
 		return kj_fail(e, EINVAL, "the image can't be resumed: %s",
 			       img->problem);
-	if (img->hdr.state == KJ_IMG_CONSUMED) {
-		time_t t = (time_t)img->hdr.consumed;
-		char when[64] = "an unknown time";
-		struct tm tm;
-
-		if (t && localtime_r(&t, &tm))
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-		return kj_fail(e, EINVAL, "the image was already resumed (at "
-			       "%s); an image resumes only once, since the "
-			       "system it holds has run on since", when);
-	}
-	if (img->hdr.state != KJ_IMG_COMPLETE)
-		return kj_fail(e, EINVAL, "the image is in state %s, not "
-			       "complete", kj_img_state_name(img->hdr.state));
-	return 0;
+	return kj_img_resume_allowed(&img->hdr, false, e);
 }
 
 int kj_img_stream_pfn(const struct kj_img *img, uint64_t s, uint64_t *pfn)

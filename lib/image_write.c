@@ -544,7 +544,10 @@ int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
 	h->kind = kind;
 	h->page_size = KJ_IMG_PAGE_SIZE;
 	h->arch = KJ_IMG_ARCH_X86_64;
-	make_uuid(h->uuid);
+	if (o->uuid)
+		memcpy(h->uuid, o->uuid, 16);
+	else
+		make_uuid(h->uuid);
 	/* The moment of the save, close to when A stopped. */
 	h->created = (uint64_t)time(NULL);
 	h->jump_back_entry = o->jump_back_entry;

@@ -19,9 +19,9 @@ static void info_help(void)
 {
 	printf("Usage: kjump info [--json] TARGET\n"
 	       "\n"
-	       "Show the kjump image on TARGET: state (writing, complete, consumed),\n"
-	       "kind, the saved system's kernel release, page counts, compression,\n"
-	       "and whether the image is complete. Exit status 0 for a complete\n"
+	       "Show the kjump image on TARGET: state (writing, complete, resuming,\n"
+	       "consumed), kind, the saved system's kernel release, page counts,\n"
+	       "compression, and whether the image is complete. Exit status 0 for a complete\n"
 	       "image, 1 when there is none or it is incomplete (the reason is shown).\n");
 }
 
@@ -94,7 +94,12 @@ static void print_info(const struct kj_img *img, bool json)
 	printf("kind:       %s\n", kj_img_kind_name(h->kind));
 	printf("uuid:       %s\n", uuid);
 	printf("created:    %s\n", created);
-	if (h->consumed)
+	if (h->state == KJ_IMG_RESUMING)
+		printf("resuming:   since %s: a resume of this image started, and the saved\n"
+		       "            system may have run since; 'kjump resume' refuses it\n"
+		       "            (--force only if that resume never reached the saved system)\n",
+		       consumed);
+	else if (h->consumed)
 		printf("consumed:   %s (resumed once; 'kjump resume' refuses it)\n", consumed);
 	printf("system:     Linux %s (%s), %.0f MiB of RAM\n", h->release, h->machine,
 	       h->ram_bytes / 1048576.0);

@@ -11,10 +11,14 @@
  * mode, every chunk's checksum is right and it decompresses to its pages
  * (lib/resume_check.h, in parallel), and the compressed data fits in
  * memory the saved system does not need. Then C loads the restore payload
- * with an ordinary kexec and jumps; the payload puts every page back and
- * enters the saved system, which marks the image consumed. A failed check
- * changes nothing, and leaves the image for another try; a failure or a
- * signal after the load unloads the payload first.
+ * with an ordinary kexec, marks the image RESUMING on stable storage (read
+ * back from the device), and jumps; the payload puts every page back and
+ * enters the saved system, which marks the image consumed. From the mark
+ * on, no crash or power loss lets the image be resumed again by accident:
+ * resume refuses a RESUMING image without --force (lib/image_state.h).
+ * A failed check changes nothing, and leaves the image for another try; a
+ * failure or a signal after the load unloads the payload first, and puts
+ * the state back if it was changed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +35,7 @@
 #include "staging_pages.h"
 #include "../lib/a_dump_facts.h"
 #include "../lib/image.h"
+#include "../lib/image_state.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
 #include "../lib/page.h"
@@ -58,8 +63,10 @@ static void help(void)
 	       "\n"
 	       "Options:\n"
 	       "  -n, --dry-run   check everything and show the plan, but do not jump\n"
-	       "  -f, --force     resume an image marked consumed, or with the paging\n"
-	       "                  mode of this kernel unknown\n"
+	       "  -f, --force     resume an image marked consumed or resuming (an\n"
+	       "                  earlier resume started: only if it never reached the\n"
+	       "                  saved system), or with this kernel's paging mode\n"
+	       "                  unknown\n"
 	       "      --snapshot  resume a snapshot image ('kjump snapshot'): its system\n"
 	       "                  ran on after it was taken, and its disks moved on\n"
 	       "                  with it, so resuming it rolls memory back behind\n"
@@ -213,7 +220,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	size_t blen;
 	uint64_t ram, l5 = 0;
 	bool have_vi = false;
-	int fd, nseg = 0, ret = -1, loaded = 0;
+	int fd, wfd = -1, nseg = 0, ret = -1, loaded = 0, marked = 0;
 
 	kj_sysinfo_read(&si);
 	if (kj_preflight(&si, KJ_NEED_ROOT | KJ_NEED_UNLOADED, false, e))
@@ -231,21 +238,13 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		kj_fail(e, EIO, "%s: %s", o->target, img.problem);
 		goto out;
 	}
-	if (img.hdr.state == KJ_IMG_CONSUMED && !o->force) {
-		char when[32] = "-";
-		time_t t = (time_t)img.hdr.consumed;
-		struct tm tm;
-
-		if (t && gmtime_r(&t, &tm))
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
-		kj_fail(e, EPERM, "%s: this image was resumed already (%s); the system "
-			"it holds has run on since, and its disks with it: resuming it "
-			"again would lose data. Pass --force only if you know why",
-			o->target, when);
+	if (kj_img_resume_allowed(&img.hdr, o->force, e)) {
+		kj_prefix(e, "%s", o->target);
 		goto out;
 	}
-	if (kj_img_check_resumable(&img, e) && !(img.hdr.state == KJ_IMG_CONSUMED && o->force))
-		goto out;
+	if (img.hdr.state != KJ_IMG_COMPLETE)
+		kj_info("warning: %s is in state %s; resuming it anyway (--force)",
+			o->target, kj_img_state_name(img.hdr.state));
 	if (kj_resume_check_kind(&img, o->snapshot, e)) {
 		kj_prefix(e, "%s", o->target);
 		goto out;
@@ -404,13 +403,49 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	sync();
 	if (check_interrupted(&held, e))
 		goto out;
-	kj_info("entering the saved system (Linux %s); this kernel ends here",
-		img.hdr.release);
+	/* The image is made unresumable before the saved system can run:
+	 * durably, so that a crash or power loss from here on never resumes
+	 * it again behind disks that moved on. */
+	wfd = open(o->target, O_RDWR | O_CLOEXEC);
+	if (wfd < 0) {
+		kj_fail_errno(e, "%s: cannot open it to mark the image RESUMING; nothing "
+			      "was resumed", o->target);
+		goto out;
+	}
+	if (kj_img_set_state_of(wfd, img.hdr.uuid, KJ_IMG_RESUMING, e)) {
+		kj_prefix(e, "%s: cannot mark the image RESUMING, so not jumping: nothing "
+			  "was resumed", o->target);
+		marked = 1;	/* the header may have changed: put it back */
+		goto out;
+	}
+	marked = 1;
+	if (check_interrupted(&held, e))
+		goto out;
+	kj_info("image marked resuming; entering the saved system (Linux %s); this "
+		"kernel ends here", img.hdr.release);
 	fflush(NULL);
 	if (kj_kexec_jump(e))
 		goto out;
 	kj_fail(e, EIO, "the kernel returned from the jump; nothing was resumed");
 out:
+	if (marked) {
+		struct kj_err se;
+
+		if (kj_img_set_state_of(wfd, img.hdr.uuid, img.hdr.state, &se)) {
+			char first[KJ_ERR_MAX];
+
+			snprintf(first, sizeof(first), "%s", e->msg);
+			kj_fail(e, e->code, "%s; and the image state could not be put back "
+				"to %s (%s): it may read as RESUMING, which resume refuses; "
+				"since nothing was resumed, 'kjump resume --force %s' is safe",
+				first, kj_img_state_name(img.hdr.state), se.msg, o->target);
+		} else {
+			kj_info("the image state was put back to %s",
+				kj_img_state_name(img.hdr.state));
+		}
+	}
+	if (wfd >= 0)
+		close(wfd);
 	if (loaded) {
 		struct kj_err ue;
 

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/fs.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@
 #include "state_file.h"
 #include "../lib/cpio.h"
 #include "../lib/image.h"
+#include "../lib/image_state.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
 #include "../lib/preflight.h"
@@ -175,6 +177,86 @@ static int read_result(const char *path, struct kj_img *img, int *fdp, struct kj
 	return 0;
 }
 
+#define MARK_TRIES 5
+
+/* Read the header on `path` from the device itself. */
+static int read_header(const char *path, struct kj_img_header *h, struct kj_err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return kj_fail_errno(e, "cannot open %s", path);
+	if (!fstat(fd, &st) && S_ISBLK(st.st_mode))
+		ioctl(fd, BLKFLSBUF, 0);
+	else
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	int r = kj_img_pread(fd, h, sizeof(*h), 0, "the image header", e) ||
+		kj_img_header_check(h, e) ? -1 : 0;
+	close(fd);
+	return r;
+}
+
+/*
+ * A runs again after the switch to B for a hibernation: whatever B did,
+ * this request's image must never be resumed behind this system's back.
+ * Judge the target by the request tag (never by clocks); when it holds
+ * this request's image in a state resume might take (COMPLETE) or one
+ * that says a resume started (RESUMING), mark it CONSUMED, synchronously,
+ * retrying and saying so loudly on each failure. *r gets the judgement
+ * (KJ_RET_FOREIGN when the header cannot be read). -1 when the image may
+ * still be resumable, or its state cannot be read.
+ */
+static int settle_hibernation(const char *path, const uint8_t tag[16],
+			      enum kj_img_return *r, char *fail_reason, size_t n,
+			      struct kj_err *e)
+{
+	struct kj_img_header h;
+	uint8_t mine[16];
+
+	kj_img_request_uuid(tag, mine);
+	*r = KJ_RET_FOREIGN;
+	fail_reason[0] = '\0';
+	for (int i = 1; i <= MARK_TRIES; i++) {
+		if (i > 1)
+			sleep(1);
+		if (read_header(path, &h, e)) {
+			kj_info("ERROR: cannot read the image header on %s (try %d of %d): %s",
+				path, i, MARK_TRIES, e->msg);
+			continue;
+		}
+		*r = kj_img_judge_return(&h, tag, KJ_IMG_HIBERNATION);
+		if (*r == KJ_RET_FAILED)
+			snprintf(fail_reason, n, "%s", h.fail_reason);
+		if (!kj_img_return_needs_mark(*r))
+			return 0;
+		int fd = open(path, O_RDWR | O_CLOEXEC);
+
+		if (fd < 0) {
+			kj_fail_errno(e, "cannot open %s", path);
+		} else {
+			int m = kj_img_set_state_of(fd, mine, KJ_IMG_CONSUMED, e);
+
+			close(fd);
+			if (m == 0)
+				return 0;
+		}
+		kj_info("ERROR: cannot mark the image on %s consumed (try %d of %d): %s",
+			path, i, MARK_TRIES, e->msg);
+	}
+	char first[KJ_ERR_MAX];
+
+	snprintf(first, sizeof(first), "%s", e->msg);
+	return kj_fail(e, EIO, "the image on %s could NOT be marked consumed (%s). This "
+		       "system runs again, so that image must never be resumed: %s. Make "
+		       "it unresumable before anything reboots, e.g. wipe its header with "
+		       "'dd if=/dev/zero of=%s bs=4096 count=1 oflag=direct,dsync'",
+		       path, first, *r == KJ_RET_RESUMED ? "it reads as RESUMING, which "
+		       "resume refuses without --force, but the boot path's retry would "
+		       "take it" : "it may read as COMPLETE, which resume would take",
+		       path);
+}
+
 static void report(const struct kj_img *img, double frozen, const char *what)
 {
 	const struct kj_img_header *h = &img->hdr;
@@ -250,6 +332,23 @@ static int run(const struct snap_opts *o)
 		return kj_report(&e);
 	}
 
+	/* From loading B until the image is settled, a signal must not end
+	 * kjump half way: held back here, delivered when kjump is done
+	 * (parse() restores the mask). SIGKILL still can: every state it
+	 * can leave on the target is one resume refuses (hibernation.md). */
+	sigset_t hold;
+
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGHUP);
+	sigaddset(&hold, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &hold, NULL)) {
+		kj_target_close(&t);
+		kj_fail_errno(&e, "cannot hold back signals for the switch");
+		return kj_report(&e);
+	}
+
 	if (!reuse) {
 		struct kj_load_opts lo = {
 			/* B only writes the image: it needs far less than a
@@ -309,7 +408,6 @@ static int run(const struct snap_opts *o)
 		return kj_report(&e);
 	}
 	kj_target_close(&t);
-	time_t t0 = time(NULL);
 	STEP("target tagged");
 	kj_info("%s: switching to B (%s), which writes the image to %s", purpose,
 		reuse ? "already booted" : "boots first", o->to);
@@ -317,12 +415,60 @@ static int run(const struct snap_opts *o)
 		return kj_report(&e);
 
 	/* Back in A: either B finished (snapshot), or this system was resumed
-	 * from the hibernation image, or B failed and jumped back. */
+	 * from the hibernation image, or B failed and jumped back. Which one,
+	 * the request tag on the target says (lib/image_state.h). */
+	if (o->hibernate) {
+		enum kj_img_return r;
+		char reason[KJ_IMG_FAIL_REASON_MAX];
+		int bad = settle_hibernation(o->to, tag, &r, reason, sizeof(reason), &e);
+		struct kj_err ue;
+
+		if (r == KJ_RET_RESUMED) {
+			/* We were resumed: B's state did not survive the
+			 * power-off, so B must never be entered again. */
+			if (kj_kexec_unload(&ue))
+				kj_info("warning: %s", ue.msg);
+			kj_state_remove('a');
+			if (bad) {
+				char why[KJ_ERR_MAX];
+
+				snprintf(why, sizeof(why), "%s", e.msg);
+				kj_fail(&e, EIO, "resumed from hibernation after %.1f s, but %s",
+					frozen, why);
+				return kj_report(&e);
+			}
+			printf("resumed from hibernation after %.1f s; image on %s marked "
+			       "consumed\n", frozen, o->to);
+			return KJ_EXIT_OK;
+		}
+		/* A B that gave up is dropped too, so that the next try may
+		 * pass it other options (--resume-reserve). */
+		if ((!st.same_kernel || r == KJ_RET_FAILED) && kj_kexec_unload(&ue) == 0)
+			kj_state_remove('a');
+		if (bad)
+			return kj_report(&e);
+		if (r == KJ_RET_FAILED) {
+			kj_fail(&e, EIO, "B did not power off: %s; this system continues "
+				"unchanged, and no resumable image is on %s",
+				reason[0] ? reason : "it gave no reason; its messages on the "
+				"console say why", o->to);
+			return kj_report(&e);
+		}
+		kj_fail(&e, EIO, "B %s; this system continues, and no resumable "
+			"image is on %s. B's messages on the console say why", r ==
+			KJ_RET_UNTOUCHED ? "never started writing the image (it did not find "
+			"or could not open the target, or failed before writing)" :
+			r == KJ_RET_UNFINISHED ? "started writing the image but did not "
+			"finish it" : r == KJ_RET_COMPLETE ? "wrote the image but came back "
+			"to this system instead of powering off (the image is marked "
+			"consumed, since this system ran on)" : "left something on the "
+			"target that is not this request's image", o->to);
+		return kj_report(&e);
+	}
 	if (read_result(o->to, &img, &fd, &e))
 		return kj_report(&e);
-	bool fresh = img.complete && memcmp(img.hdr.uuid, tag, 16) &&
-		img.hdr.created + 5 >= (uint64_t)t0 && img.hdr.kind == kind;
-	if (!fresh) {
+	enum kj_img_return r = kj_img_judge_return(&img.hdr, tag, kind);
+	if (!img.complete || r != KJ_RET_COMPLETE) {
 		if (!st.same_kernel) {
 			struct kj_err ue;
 
@@ -330,18 +476,15 @@ static int run(const struct snap_opts *o)
 			if (kj_kexec_unload(&ue) == 0)
 				kj_state_remove('a');
 		}
-		bool untouched = !memcmp(img.hdr.uuid, tag, 16);
-
-		if (img.hdr.state == KJ_IMG_FAILED) {
+		if (r == KJ_RET_FAILED) {
 			struct kj_err ue;
 
 			/* B said why in the header (src/b_init.c). Drop B, so
 			 * that the next try may pass other options to it. */
 			if (st.same_kernel && kj_kexec_unload(&ue) == 0)
 				kj_state_remove('a');
-			kj_fail(&e, EIO, "B %s: %s; this system continues unchanged, "
-				"and no resumable image is on %s",
-				o->hibernate ? "did not power off" : "did not save the image",
+			kj_fail(&e, EIO, "B did not save the image: %s; this system "
+				"continues unchanged, and no resumable image is on %s",
 				img.hdr.fail_reason[0] ? img.hdr.fail_reason :
 				"it gave no reason; its messages on the console say why",
 				o->to);
@@ -351,34 +494,13 @@ static int run(const struct snap_opts *o)
 		}
 		kj_fail(&e, EIO, "B %s; this system continues unchanged, and no "
 			"resumable image is on %s. B's messages on the console say why",
-			untouched ? "never started writing the image (it did not "
+			r == KJ_RET_UNTOUCHED ? "never started writing the image (it did not "
 			"find or could not open the target, or failed before writing)" :
-			img.complete ? "wrote an image that is not the one it was asked for" :
+			r == KJ_RET_FOREIGN ? "wrote an image that is not the one it was asked for" :
 			"started writing the image but did not finish it", o->to);
 		kj_img_close(&img);
 		close(fd);
 		return kj_report(&e);
-	}
-	if (o->hibernate) {
-		struct kj_err ue;
-
-		/* We were resumed: B's state did not survive the power-off, so B
-		 * must never be entered again; and the image must not be
-		 * resumed twice. */
-		kj_img_close(&img);
-		close(fd);
-		int wfd = open(o->to, O_RDWR | O_CLOEXEC);
-		if (wfd < 0 || kj_img_set_state(wfd, KJ_IMG_CONSUMED, &e))
-			kj_info("warning: cannot mark the image consumed: %s",
-				wfd < 0 ? "cannot open the target" : e.msg);
-		if (wfd >= 0)
-			close(wfd);
-		if (kj_kexec_unload(&ue))
-			kj_info("warning: %s", ue.msg);
-		kj_state_remove('a');
-		printf("resumed from hibernation after %.1f s; image on %s marked consumed\n",
-		       frozen, o->to);
-		return KJ_EXIT_OK;
 	}
 	report(&img, frozen, "snapshot");
 	kj_img_close(&img);
@@ -413,7 +535,8 @@ static int parse(int argc, char **argv, bool hib)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct snap_opts o = { .hibernate = hib };
-	int c;
+	sigset_t old;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, ":t:k:i:a:r:j:l:fvh", lo, NULL)) != -1) {
 		switch (c) {
@@ -450,7 +573,12 @@ static int parse(int argc, char **argv, bool hib)
 		return kj_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!o.to)
 		return kj_usage_error("where to? (--to TARGET)");
-	return run(&o);
+	sigprocmask(SIG_BLOCK, NULL, &old);
+	r = run(&o);
+	/* a signal held back during the switch ends kjump only now */
+	fflush(NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
 }
 
 int cmd_snapshot(int argc, char **argv)

@@ -24,6 +24,7 @@
 #include "state_file.h"
 #include "../lib/a_memory.h"
 #include "../lib/image.h"
+#include "../lib/image_state.h"
 #include "../lib/memmap.h"
 #include "../lib/free_pages.h"
 #include "../lib/page.h"
@@ -215,6 +216,13 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 		.region_end = m.b_mem.n ? m.b_mem.r[m.b_mem.n - 1].end : 0,
 		.worst_case_pages = t.is_block ? total : 0,
 	};
+	uint8_t uuid[16];
+
+	/* A's request tag decides the image's uuid: A knows it by that alone */
+	if (o->tag_check) {
+		kj_img_request_uuid(o->tag, uuid);
+		wo.uuid = uuid;
+	}
 	if (kj_img_writer_open(&w, t.fd, t.is_block ? t.size : 0, &wo, e))
 		goto out;
 	buf = malloc(BATCH * KJ_PAGE_SIZE);

@@ -1724,6 +1724,21 @@ static void test_set_state(void **state)
 	}
 	assert_int_equal(kj_img_set_state(fd, 7, &e), -1);
 	assert_contains(e.msg, "invalid image state 7");
+
+	/* RESUMING: complete, refused, the time recorded; not on another image */
+	assert_int_equal(kj_img_set_state_of(fd, uuid, KJ_IMG_RESUMING, &e), 0);
+	assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
+	assert_true(img.complete);
+	assert_int_equal(img.hdr.state, KJ_IMG_RESUMING);
+	assert_true(img.hdr.consumed >= now && img.hdr.consumed <= now + 60);
+	assert_int_equal(kj_img_check_resumable(&img, &e), -1);
+	assert_contains(e.msg, "state RESUMING");
+	kj_img_close(&img);
+	uuid[0] ^= 1;
+	assert_int_equal(kj_img_set_state_of(fd, uuid, KJ_IMG_CONSUMED, &e), -1);
+	assert_int_equal(e.code, ESTALE);
+	assert_contains(e.msg, "another image");
+	assert_int_equal(kj_img_set_state(fd, KJ_IMG_COMPLETE, &e), 0);
 	close(fd);
 
 	/* Refused on anything but a valid header. */

@@ -147,6 +147,10 @@ hibernate_then_resume() {
 		--disk "$OUT/vda.img" --disk "$OUT/vdb.img"
 	verdict "$OUT/run2-C.log"
 	local rc=$?
+	if [ $rc = 0 ] && ! grep -aq "image marked resuming" "$OUT/run2-C.log"; then
+		echo "FAIL: C's resume did not say it marked the image RESUMING before the jump"
+		rc=1
+	fi
 	[ $rc = 0 ] && rm -f "$OUT/vdb.img"
 	return $rc
 }

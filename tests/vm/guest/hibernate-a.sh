@@ -31,6 +31,12 @@ kjump info /dev/vdb > /tmp/info.out 2>&1 || fail "kjump info /dev/vdb failed aft
 grep -q "^state: *consumed" /tmp/info.out || fail "the image is not marked consumed: $(head -n1 /tmp/info.out)"
 [ "$(cat /sys/kernel/kexec_loaded)" = 0 ] || fail "B is still loaded after the resume"
 note "A: resumed: same boot id, counter $c1 -> $c2, pattern and file unchanged, /dev/vdb answers, image consumed"
+# A marked it: the resume had left it RESUMING, and only A makes it CONSUMED
+grep -q "^consumed: " /tmp/info.out || fail "the image does not say when it was consumed"
 kjump resume /dev/vdb > /tmp/again.out 2>&1; rc=$?
-[ $rc = 1 ] && grep -q "resumed already" /tmp/again.out || fail "a consumed image was not refused (exit $rc)"
+cat /tmp/again.out
+[ $rc = 1 ] && grep -q "already resumed (state CONSUMED" /tmp/again.out || fail "a consumed image was not refused (exit $rc)"
+grep -q -- "--force" /tmp/again.out || fail "the refusal does not name --force"
+kjump info /dev/vdb | grep -q "^state: *consumed" || fail "the refused resume changed the image"
+note "A: a second resume of the consumed image is refused"
 pass

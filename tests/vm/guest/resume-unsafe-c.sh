@@ -49,6 +49,22 @@ refused "extent at the local APIC (info)" "page 0xfee00, which is not RAM in the
 refused "extent at the local APIC (dry run)" "page 0xfee00, which is not RAM in the image's memory map" kjump resume --dry-run /dev/vdb
 refused "extent at the local APIC" "page 0xfee00, which is not RAM in the image's memory map" kjump resume /dev/vdb
 undo
+# (f) RESUMING, as a resume that started and was cut off leaves it: the
+# saved system may have run, so it is refused without --force, the
+# message naming the state, what happened and the fix
+forge state resuming
+kjump info /dev/vdb > /tmp/info.out 2>&1
+grep -q "^state: *resuming" /tmp/info.out || fail "info does not show the RESUMING state: $(head -n 1 /tmp/info.out)"
+grep -q "a resume of this image started" /tmp/info.out || fail "info does not say what RESUMING means"
+refused "RESUMING image (dry run)" "state RESUMING" kjump resume --dry-run /dev/vdb
+refused "RESUMING image" "state RESUMING" kjump resume /dev/vdb
+grep -q "an earlier resume of it started" /tmp/out || fail "the RESUMING message does not say what happened"
+grep -q "may have run since" /tmp/out || fail "the RESUMING message does not say the system may have run"
+grep -q "kjump resume --force" /tmp/out || fail "the RESUMING message does not name the fix"
+grep -q "rolls its memory back behind disks" /tmp/out || fail "the RESUMING message does not say what --force risks"
+kjump resume --force --dry-run /dev/vdb > /tmp/out 2>&1 || fail "--force --dry-run refused a RESUMING image: $(tail -n 1 /tmp/out)"
+grep -q "resumable on this machine" /tmp/out || fail "--force --dry-run does not say resumable"
+undo
 # (e) interrupted once loaded: unloads
 KJUMP_TEST_HOLD_LOADED=1 kjump resume /dev/vdb > /tmp/hold.out 2>&1 &
 pid=$!
@@ -72,4 +88,6 @@ kjump verify /dev/vdb > /tmp/out 2>&1 || fail "the put-back image does not verif
 kjump resume --dry-run /dev/vdb > /tmp/out 2>&1 || fail "the untampered image does not pass a dry run: $(tail -n 1 /tmp/out)"
 note "C: every tampered image refused, C running; resuming the image as A wrote it"
 kjump resume /dev/vdb
+# (only a failed jump gets here: then the state must be back)
+kjump info /dev/vdb | grep -q "^state: *complete" || fail "C: the jump returned and the image is not put back to complete"
 fail "C: kjump resume returned $?"

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 #include <zstd.h>
@@ -137,6 +138,11 @@ int main(int argc, char **argv)
 
 	if (!strcmp(op, "kind") && argc == 5) {
 		h.kind = !strcmp(argv[4], "snapshot") ? KJ_IMG_SNAPSHOT : KJ_IMG_HIBERNATION;
+	} else if (!strcmp(op, "state") && argc == 5) {
+		/* as an interrupted resume leaves it: RESUMING, since now */
+		h.state = !strcmp(argv[4], "resuming") ? KJ_IMG_RESUMING :
+			!strcmp(argv[4], "consumed") ? KJ_IMG_CONSUMED : (uint32_t)n;
+		h.consumed = (uint64_t)time(NULL);
 	} else if (!strcmp(op, "chunk-corrupt") && argc == 5 && n < h.nchunks) {
 		uint8_t *b = malloc(ch[n].csize);
 
@@ -171,7 +177,7 @@ int main(int argc, char **argv)
 	} else {
 		die("cannot do %s", op);
 	}
-	if (strcmp(op, "kind"))
+	if (strcmp(op, "kind") && strcmp(op, "state"))
 		wr(index, h.index_size, h.index_offset);
 	h.index_xxh64 = XXH64(index, h.index_size, 0);
 	h.header_xxh64 = kj_img_header_hash(&h);
