@@ -80,6 +80,32 @@ static void wait_for(const char *path)
 		usleep(100000);
 }
 
+/*
+ * B's memory after a save, on its console: a B that saves in a loop must
+ * end each save with as much free memory as after the first, or it dies
+ * of it after enough snapshots (and takes A with it). The first line is
+ * what tests compare; the second says where memory went if it shrinks.
+ */
+static void report_memory(unsigned long n)
+{
+	static const char *const keys[] = { "MemFree:", "Cached:", "Buffers:",
+		"AnonPages:", "Shmem:", "Slab:", "PageTables:", "KernelStack:" };
+	char *text, more[256];
+	struct kj_err e;
+	size_t k = 0;
+
+	if (kj_read_text("/proc/meminfo", &text, NULL, &e))
+		return;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && k < sizeof(more); i++)
+		k += (size_t)snprintf(more + k, sizeof(more) - k, " %.*s %llu KiB",
+				      (int)strlen(keys[i]) - 1, keys[i],
+				      (unsigned long long)(kj_meminfo_bytes(text, keys[i]) >> 10));
+	fprintf(stderr, "B: free memory after save %lu: %llu MiB\n", n,
+		(unsigned long long)(kj_meminfo_available(text) >> 20));
+	fprintf(stderr, "B: memory after save %lu:%s\n", n, more);
+	free(text);
+}
+
 static unsigned pick_threads(unsigned asked)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -241,7 +267,7 @@ int kj_b_init_main(void)
 			pause();	/* nothing sane to do: A's user sees this */
 	}
 	free(cmd);
-	for (;;) {
+	for (unsigned long n = 1;; n++) {
 		uint64_t started = (uint64_t)time(NULL);
 		bool ok = run_job(&j, &e) == 0;
 
@@ -249,6 +275,7 @@ int kj_b_init_main(void)
 			kj_report(&e);
 			record_failure(&j, started, e.msg);
 		}
+		report_memory(n);
 		if (ok && j.kind == KJ_IMG_HIBERNATION) {
 			kj_info("image complete and verified; powering off");
 			sync();

@@ -1,0 +1,38 @@
+# Guest of the `snapshot-repeat` scenario (and of tests/soak): many
+# snapshots in a row of one running system. Between snapshots A's data
+# changes (a file rewritten, a pattern held in locked memory); after each,
+# A's data must be intact and the image must verify. B prints its free
+# memory after each save on this console; the host compares the numbers.
+# The count: kjtest_snaps=N on the kernel command line (default 15).
+snaps=$(sed -n 's/.*kjtest_snaps=\([0-9][0-9]*\).*/\1/p' /proc/cmdline)
+mib=$(sed -n 's/.*kjtest_mib=\([0-9][0-9]*\).*/\1/p' /proc/cmdline)
+: "${snaps:=15}" "${mib:=32}"
+start_counter /tmp/counter
+[ -w /proc/sys/vm/compact_unevictable_allowed ] && echo 0 > /proc/sys/vm/compact_unevictable_allowed
+patfill 77 "$mib" /tmp/pat.list > /tmp/patfill.out &
+for i in $(seq 600); do grep -q ready /tmp/patfill.out 2>/dev/null && break; usleep 100000; done
+grep -q ready /tmp/patfill.out || fail "patfill did not get ready"
+note "A: $snaps snapshots in a row, $mib MiB pattern held"
+
+for n in $(seq "$snaps"); do
+	# data that changes between snapshots: a new file each time
+	dd if=/dev/urandom of=/tmp/file bs=1k count=$((64 + n * 16)) 2>/dev/null
+	sum=$(sha256sum /tmp/file | cut -c1-64)
+	c1=$(cat /tmp/counter)
+	kjump snapshot --to /dev/vdb --kernel /b/bzImage > /tmp/snap.out 2>&1 ||
+		fail "snapshot $n exited $?: $(tail -n 3 /tmp/snap.out)"
+	usleep 200000
+	c2=$(cat /tmp/counter)
+	kill -0 $COUNTER_PID || fail "A's counter died in snapshot $n"
+	[ "$c2" -gt "$c1" ] || fail "A's counter stuck after snapshot $n"
+	[ "$(sha256sum /tmp/file | cut -c1-64)" = "$sum" ] || fail "A's file changed in snapshot $n"
+	rm -f /tmp/pat.list.check
+	killall -USR1 patfill
+	for i in $(seq 300); do [ -s /tmp/pat.list.check ] && break; usleep 100000; done
+	[ "$(cat /tmp/pat.list.check)" = "same 0" ] ||
+		fail "A's pattern changed in snapshot $n: $(cat /tmp/pat.list.check)"
+	kjump verify --quiet /dev/vdb > /tmp/verify.out 2>&1 ||
+		fail "verify after snapshot $n: $(cat /tmp/verify.out)"
+	note "snapshot $n: $(grep frozen: /tmp/snap.out); file, pattern and image good"
+done
+pass

@@ -1,0 +1,26 @@
+# snapshot-repeat: 15 snapshots in a row of a small guest (512 MiB, B in
+# its default 128 MiB). A's data changes between snapshots and is checked
+# after each; each image verifies. B must not lose memory to repetition:
+# its free memory after the last save (its console line "B: free memory
+# after save N: X MiB") is within 2 MiB of that after the first.
+# KJ_SNAPS / KJ_MIB change the count and A's pattern size (tests/soak).
+run() {
+	local k snaps=${KJ_SNAPS:-15} mib=${KJ_MIB:-32} first last n
+	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
+	truncate -s 640M "$OUT/vdb.img"
+	vm_initramfs "$OUT/initrd.gz" "$KJ_TOP/tests/vm/guest/snapshot-repeat.sh" "$k:/b/bzImage"
+	vm_run "$OUT/console.log" "$k" "$OUT/initrd.gz" --mem 512M --smp 2 \
+		--timeout $((300 + snaps * 40)) --disk "$OUT/vdb.img" \
+		--append "kjtest_snaps=$snaps kjtest_mib=$mib"
+	rm -f "$OUT/vdb.img"
+	verdict "$OUT/console.log" >/dev/null || { verdict "$OUT/console.log"; return 1; }
+	tr -d '\r' <"$OUT/console.log" |
+		sed -n 's/.*B: free memory after save \([0-9]*\): \([0-9]*\) MiB.*/\1 \2/p' >"$OUT/free.txt"
+	n=$(wc -l <"$OUT/free.txt")
+	[ "$n" = "$snaps" ] || { echo "FAIL: B reported its free memory after $n saves, not $snaps"; return 1; }
+	first=$(awk 'NR == 1 { print $2 }' "$OUT/free.txt")
+	last=$(awk 'END { print $2 }' "$OUT/free.txt")
+	[ $((first - last)) -le 2 ] ||
+		{ echo "FAIL: B's free memory shrank from $first MiB after save 1 to $last MiB after save $snaps ($(awk '{ printf "%s ", $2 }' "$OUT/free.txt")MiB)"; return 1; }
+	echo PASS
+}
