@@ -7,10 +7,11 @@
 run() {
 	local k snaps=${KJ_SNAPS:-15} mib=${KJ_MIB:-32} first last n
 	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
+	truncate -s 1M "$OUT/vda.img"	# /dev/vda: a spare disk, so that the target is vdb
 	truncate -s 640M "$OUT/vdb.img"
 	vm_initramfs "$OUT/initrd.gz" "$KJ_TOP/tests/vm/guest/snapshot-repeat.sh" "$k:/b/bzImage"
 	vm_run "$OUT/console.log" "$k" "$OUT/initrd.gz" --mem 512M --smp 2 \
-		--timeout $((300 + snaps * 40)) --disk "$OUT/vdb.img" \
+		--timeout $((300 + snaps * 40)) --disk "$OUT/vda.img" --disk "$OUT/vdb.img" \
 		--append "kjtest_snaps=$snaps kjtest_mib=$mib"
 	rm -f "$OUT/vdb.img"
 	verdict "$OUT/console.log" >/dev/null || { verdict "$OUT/console.log"; return 1; }
