@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,11 @@ int kj_b_init_main(void)
 	char *cmd = NULL;
 
 	kj_cmd_name = "kjump (B)";
+	/* This process saves again and again: keep malloc from moving its
+	 * mmap threshold up (blocks freed after one save would stay in its
+	 * heaps), and give back what it holds after each save. */
+	mallopt(M_MMAP_THRESHOLD, 128 << 10);
+	mallopt(M_TRIM_THRESHOLD, 256 << 10);
 	mounts();
 	load_modules();
 	if (kj_read_text("/proc/cmdline", &cmd, NULL, &e) || kj_b_job_parse(cmd, &j, &e)) {
@@ -275,6 +281,7 @@ int kj_b_init_main(void)
 			kj_report(&e);
 			record_failure(&j, started, e.msg);
 		}
+		malloc_trim(0);
 		report_memory(n);
 		if (ok && j.kind == KJ_IMG_HIBERNATION) {
 			kj_info("image complete and verified; powering off");
