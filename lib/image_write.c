@@ -403,6 +403,45 @@ uint64_t kj_img_writer_memory(unsigned threads, uint32_t chunk_pages)
 	return (uint64_t)slots_for(threads) * (in + out);
 }
 
+/* The margin a save keeps beyond its own needs: the kernel's (writes in
+ * flight to the target, reading /proc/vmcore) and the caller's. */
+#define SAVE_MARGIN (16ull << 20)
+
+uint64_t kj_img_save_memory(unsigned threads, int level, uint64_t ram_bytes)
+{
+	if (threads == 0)
+		threads = 1;
+	/* the index: free-page bitmap (ram / 32768), page tables of the
+	 * /proc/vmcore mapping (ram / 512), extents and chunk table (far
+	 * less), rounded up to ram / 256 */
+	return kj_img_writer_memory(threads, 0) +
+		threads * (uint64_t)ZSTD_estimateCCtxSize(level ? level : 1) +
+		ram_bytes / 256 + SAVE_MARGIN;
+}
+
+int kj_img_save_threads(uint64_t avail, unsigned max_threads, int level,
+			uint64_t ram_bytes, unsigned *threads, struct kj_err *e)
+{
+	unsigned t = max_threads ? max_threads : 1;
+	uint64_t need = kj_img_save_memory(1, level, ram_bytes);
+
+	if (avail < need)
+		return kj_fail(e, ENOMEM, "not saving: this system has %llu MiB of "
+			       "memory available and a save of %llu MiB of RAM "
+			       "needs %llu MiB even with one compression thread "
+			       "(%llu MiB of buffers, the index and a %llu MiB "
+			       "margin); give B more memory (kjump snapshot "
+			       "--reserve)", (unsigned long long)(avail >> 20),
+			       (unsigned long long)(ram_bytes >> 20),
+			       (unsigned long long)((need + (1 << 20) - 1) >> 20),
+			       (unsigned long long)(kj_img_writer_memory(1, 0) >> 20),
+			       (unsigned long long)(SAVE_MARGIN >> 20));
+	while (t > 1 && kj_img_save_memory(t, level, ram_bytes) > avail)
+		t--;
+	*threads = t;
+	return 0;
+}
+
 /*
  * A random v4 UUID. GRND_INSECURE because B has just booted and may have
  * gathered little entropy: the UUID only has to tell images apart, it is

@@ -107,20 +107,30 @@ static void report_memory(unsigned long n)
 	free(text);
 }
 
-static unsigned pick_threads(unsigned asked)
+/*
+ * Threads for this save, from what B has now: as many as fit (CPUs, or
+ * what A asked for), fewer when B is short, and none when even one
+ * would not fit: then B refuses the save and goes back to A with the
+ * reason, rather than run out of memory in the middle of it (a B that
+ * does dies, and A with it: the kernel finds nothing to kill but init).
+ */
+static int pick_threads(unsigned asked, int level, unsigned *threads, struct kj_err *e)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t avail;
-	unsigned t;
+	unsigned want = asked ? asked : cpus > 0 ? (unsigned)cpus : 1;
+	uint64_t avail = kj_meminfo_read_available();
+	struct stat st;
 
-	if (asked)
-		return asked;
-	avail = kj_meminfo_read_available();
-	t = cpus > 0 ? (unsigned)cpus : 1;
-	/* leave half of B's free memory for everything else */
-	while (t > 1 && kj_img_writer_memory(t, 0) > avail / 2)
-		t--;
-	return t;
+	/* /proc/vmcore is about A's RAM: what the index is sized by */
+	if (stat("/proc/vmcore", &st))
+		st.st_size = 0;
+	if (kj_img_save_threads(avail, want, level, (uint64_t)st.st_size, threads, e))
+		return -1;
+	if (*threads < want)
+		kj_info("B has %llu MiB of memory available: %u compression "
+			"threads instead of %u", (unsigned long long)(avail >> 20),
+			*threads, want);
+	return 0;
 }
 
 /*
@@ -164,8 +174,12 @@ out:
 static int run_job(const struct kj_b_job *j, struct kj_err *e)
 {
 
+	unsigned threads;
+
+	if (pick_threads(j->threads, j->level, &threads, e))
+		return -1;
 	struct kj_save_opts o = {
-		.target = j->to, .threads = pick_threads(j->threads), .level = j->level,
+		.target = j->to, .threads = threads, .level = j->level,
 		.kind = j->kind, .tag_check = true,
 		/* A checked this target before the jump (snapshot, hibernate)
 		 * and tagged it; the tag check makes sure it is the same one. */

@@ -411,6 +411,33 @@ static void test_names(void **state)
 			    "12345678-9abc-def0-0123-456789abcdef");
 }
 
+/* B refuses a save it cannot finish, and lowers threads when short. */
+static void test_save_threads(void **state)
+{
+	uint64_t ram = 1ull << 30, one = kj_img_save_memory(1, 1, ram),
+		two = kj_img_save_memory(2, 1, ram);
+	struct kj_err e = { 0 };
+	unsigned t = 99;
+
+	(void)state;
+	assert_true(one > kj_img_writer_memory(1, 0));
+	assert_true(two > one && kj_img_save_memory(1, 1, 4 * ram) > one);
+	assert_int_equal(kj_img_save_threads(1ull << 40, 4, 1, ram, &t, &e), 0);
+	assert_int_equal(t, 4);
+	assert_int_equal(kj_img_save_threads(two, 4, 1, ram, &t, &e), 0);
+	assert_int_equal(t, 2);
+	assert_int_equal(kj_img_save_threads(two - 1, 4, 1, ram, &t, &e), 0);
+	assert_int_equal(t, 1);
+	assert_int_equal(kj_img_save_threads(one, 0, 1, ram, &t, &e), 0);
+	assert_int_equal(t, 1);
+	t = 99;
+	assert_int_equal(kj_img_save_threads(one - 1, 2, 1, ram, &t, &e), -1);
+	assert_int_equal(e.code, ENOMEM);
+	assert_int_equal(t, 99);
+	assert_non_null(strstr(e.msg, "not saving"));
+	assert_non_null(strstr(e.msg, "--reserve"));
+}
+
 static long rss_kib(void)
 {
 	long size = 0, res = 0;
@@ -1929,6 +1956,7 @@ int main(void)
 	const struct CMUnitTest writer[] = {
 		cmocka_unit_test(test_page_is_zero),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_save_threads),
 		cmocka_unit_test(test_writer_memory_repeats),
 		cmocka_unit_test(test_roundtrip_1thread),
 		cmocka_unit_test(test_roundtrip_4threads),
