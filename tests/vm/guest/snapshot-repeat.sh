@@ -6,13 +6,16 @@
 # The count: kjtest_snaps=N on the kernel command line (default 15).
 snaps=$(sed -n 's/.*kjtest_snaps=\([0-9][0-9]*\).*/\1/p' /proc/cmdline)
 mib=$(sed -n 's/.*kjtest_mib=\([0-9][0-9]*\).*/\1/p' /proc/cmdline)
-: "${snaps:=15}" "${mib:=32}"
+busy=$(sed -n 's/.*kjtest_busy=\([0-9]\).*/\1/p' /proc/cmdline)
+: "${snaps:=15}" "${mib:=32}" "${busy:=0}"
 start_counter /tmp/counter
 [ -w /proc/sys/vm/compact_unevictable_allowed ] && echo 0 > /proc/sys/vm/compact_unevictable_allowed
 patfill 77 "$mib" /tmp/pat.list > /tmp/patfill.out &
 for i in $(seq 600); do grep -q ready /tmp/patfill.out 2>/dev/null && break; usleep 100000; done
 grep -q ready /tmp/patfill.out || fail "patfill did not get ready"
-note "A: $snaps snapshots in a row, $mib MiB pattern held"
+# a busy A: memory churned all along, snapshots included
+[ "$busy" = 1 ] && ( while :; do dd if=/dev/urandom of=/tmp/churn bs=64k count=64 2>/dev/null; rm -f /tmp/churn; done ) &
+note "A: $snaps snapshots in a row, $mib MiB pattern held, busy $busy"
 
 for n in $(seq "$snaps"); do
 	# data that changes between snapshots: a new file each time
@@ -35,4 +38,14 @@ for n in $(seq "$snaps"); do
 		fail "verify after snapshot $n: $(cat /tmp/verify.out)"
 	note "snapshot $n: $(grep frozen: /tmp/snap.out); file, pattern and image good"
 done
+# A B too small for a save refuses it and comes back: A fails the
+# snapshot, continues, and the last image stays as it was.
+kjump snapshot --to /dev/vdb --kernel /b/bzImage --reserve 64M > /tmp/snap.out 2>&1 &&
+	fail "a snapshot with B in 64 MiB did not fail: $(tail -n 3 /tmp/snap.out)"
+cat /tmp/snap.out
+grep -q "never started writing the image" /tmp/snap.out ||
+	fail "A did not say that B never started: $(tail -n 2 /tmp/snap.out)"
+c1=$(cat /tmp/counter); usleep 300000
+[ "$(cat /tmp/counter)" -gt "$c1" ] || fail "A's counter stuck after the refused snapshot"
+note "B in 64 MiB refused the save; A continues"
 pass
