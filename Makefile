@@ -38,7 +38,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_BIN := $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/tests/imgforge $(B)/bench/rawjump
 
-.PHONY: all deps have-build-deps have-unit-deps check unit demo bench \
+.PHONY: all deps have-build-deps have-unit-deps check unit demo bench soak \
 	install clean payloads test-tools fuzz
 all: $(B)/bin/kjump
 
@@ -186,6 +186,14 @@ check:
 	@tools/deps build unit kernel vm peers
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
 	@KJ_UNIT_BINS="$(UNIT_BIN)" tests/check
+
+# Held under repetition: SOAK_SNAPSHOTS (default 50) snapshots in a row
+# of a busy A, its data checked after each (tests/soak). Not part of
+# check: it takes a quarter of an hour or more under TCG.
+soak:
+	@tools/deps build kernel vm peers
+	@$(MAKE) --no-print-directory all $(TOOL_BIN)
+	@tests/soak
 
 # Hostile input: the libFuzzer targets (tests/fuzz/run), FUZZ_SECONDS
 # each. Not part of check: it needs clang and its time is open-ended.

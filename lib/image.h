@@ -200,6 +200,16 @@ int kj_img_writer_open(struct kj_img_writer **w, int fd, uint64_t target_size,
 /* Bytes of chunk buffers a writer with these settings allocates. */
 uint64_t kj_img_writer_memory(unsigned threads, uint32_t chunk_pages);
 
+/* Bytes a whole save of ram_bytes of RAM needs with this many threads
+ * (default chunks): the chunk buffers, the zstd contexts, the index, and
+ * a margin for the kernel. */
+uint64_t kj_img_save_memory(unsigned threads, int level, uint64_t ram_bytes);
+
+/* The most threads, up to max_threads, whose save fits in avail bytes;
+ * fails with ENOMEM and the reason when even one thread does not fit. */
+int kj_img_save_threads(uint64_t avail, unsigned max_threads, int level,
+			uint64_t ram_bytes, unsigned *threads, struct kj_err *e);
+
 /*
  * Add the 4096-byte page at `pfn`. pfns must be strictly increasing. An
  * all-zero page goes into a ZERO extent and not into the stream; any other

@@ -159,7 +159,7 @@ int kj_memmap_read(struct kj_memmap *m, struct kj_err *e)
 }
 
 /* The value of "KEY:" in a /proc/meminfo text, in bytes; 0 if absent. */
-static uint64_t meminfo_bytes(const char *text, const char *key)
+uint64_t kj_meminfo_bytes(const char *text, const char *key)
 {
 	const char *p = strstr(text, key);
 	unsigned long long kb;
@@ -171,12 +171,12 @@ static uint64_t meminfo_bytes(const char *text, const char *key)
 
 uint64_t kj_meminfo_total(const char *text)
 {
-	return meminfo_bytes(text, "MemTotal:");
+	return kj_meminfo_bytes(text, "MemTotal:");
 }
 
 uint64_t kj_meminfo_available(const char *text)
 {
-	return meminfo_bytes(text, "MemAvailable:");
+	return kj_meminfo_bytes(text, "MemAvailable:");
 }
 
 int kj_meminfo_read_total(uint64_t *bytes, struct kj_err *e)

@@ -31,6 +31,9 @@ int kj_memmap_parse_iomem(const char *text, struct kj_memmap *m, struct kj_err *
 /* Read and parse /proc/iomem (or $KJUMP_IOMEM, for tests). */
 int kj_memmap_read(struct kj_memmap *m, struct kj_err *e);
 
+/* The value of "KEY:" (e.g. "MemFree:") of a /proc/meminfo text, in
+ * bytes; 0 if absent. */
+uint64_t kj_meminfo_bytes(const char *text, const char *key);
 /* "MemTotal:" of a /proc/meminfo text, in bytes; 0 if absent. */
 uint64_t kj_meminfo_total(const char *text);
 int kj_meminfo_read_total(uint64_t *bytes, struct kj_err *e);

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,20 +81,82 @@ static void wait_for(const char *path)
 		usleep(100000);
 }
 
-static unsigned pick_threads(unsigned asked)
+/*
+ * B's memory after a save, on its console: a B that saves in a loop must
+ * end each save with as much free memory as after the first, or it dies
+ * of it after enough snapshots (and takes A with it). The first line is
+ * what tests compare (MemAvailable plus the per-CPU free lists); the
+ * second says where memory went if it shrinks.
+ */
+/* Bytes of free pages held on the kernel's per-CPU lists (the "count:"
+ * lines of /proc/zoneinfo): free, but not in MemFree or MemAvailable.
+ * Right after a save they swing by several MiB (the unmapped buffers
+ * land there first), which would hide or fake a trend. */
+static uint64_t pcp_free_bytes(void)
+{
+	char *text, *p;
+	struct kj_err e;
+	uint64_t pages = 0;
+
+	if (kj_read_text("/proc/zoneinfo", &text, NULL, &e))
+		return 0;
+	for (p = text; (p = strstr(p, "\n")); p++) {
+		unsigned long long c;
+
+		if (sscanf(p + 1, " count: %llu", &c) == 1)
+			pages += c;
+	}
+	free(text);
+	return pages * 4096;
+}
+
+static void report_memory(unsigned long n)
+{
+	static const char *const keys[] = { "MemFree:", "Cached:", "Buffers:",
+		"AnonPages:", "Shmem:", "Slab:", "PageTables:", "KernelStack:" };
+	char *text, more[256];
+	struct kj_err e;
+	size_t k = 0;
+
+	if (kj_read_text("/proc/meminfo", &text, NULL, &e))
+		return;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && k < sizeof(more); i++)
+		k += (size_t)snprintf(more + k, sizeof(more) - k, " %.*s %llu KiB",
+				      (int)strlen(keys[i]) - 1, keys[i],
+				      (unsigned long long)(kj_meminfo_bytes(text, keys[i]) >> 10));
+	uint64_t pcp = pcp_free_bytes();
+
+	fprintf(stderr, "B: free memory after save %lu: %llu MiB\n", n,
+		(unsigned long long)((kj_meminfo_available(text) + pcp) >> 20));
+	fprintf(stderr, "B: memory after save %lu:%s per-CPU lists %llu KiB\n", n, more,
+		(unsigned long long)(pcp >> 10));
+	free(text);
+}
+
+/*
+ * Threads for this save, from what B has now: as many as fit (CPUs, or
+ * what A asked for), fewer when B is short, and none when even one
+ * would not fit: then B refuses the save and goes back to A with the
+ * reason, rather than run out of memory in the middle of it (a B that
+ * does dies, and A with it: the kernel finds nothing to kill but init).
+ */
+static int pick_threads(unsigned asked, int level, unsigned *threads, struct kj_err *e)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t avail;
-	unsigned t;
+	unsigned want = asked ? asked : cpus > 0 ? (unsigned)cpus : 1;
+	uint64_t avail = kj_meminfo_read_available();
+	struct stat st;
 
-	if (asked)
-		return asked;
-	avail = kj_meminfo_read_available();
-	t = cpus > 0 ? (unsigned)cpus : 1;
-	/* leave half of B's free memory for everything else */
-	while (t > 1 && kj_img_writer_memory(t, 0) > avail / 2)
-		t--;
-	return t;
+	/* /proc/vmcore is about A's RAM: what the index is sized by */
+	if (stat("/proc/vmcore", &st))
+		st.st_size = 0;
+	if (kj_img_save_threads(avail, want, level, (uint64_t)st.st_size, threads, e))
+		return -1;
+	if (*threads < want)
+		kj_info("B has %llu MiB of memory available: %u compression "
+			"threads instead of %u", (unsigned long long)(avail >> 20),
+			*threads, want);
+	return 0;
 }
 
 /*
@@ -137,8 +200,12 @@ out:
 static int run_job(const struct kj_b_job *j, struct kj_err *e)
 {
 
+	unsigned threads;
+
+	if (pick_threads(j->threads, j->level, &threads, e))
+		return -1;
 	struct kj_save_opts o = {
-		.target = j->to, .threads = pick_threads(j->threads), .level = j->level,
+		.target = j->to, .threads = threads, .level = j->level,
 		.kind = j->kind, .tag_check = true,
 		/* A checked this target before the jump (snapshot, hibernate)
 		 * and tagged it; the tag check makes sure it is the same one. */
@@ -232,6 +299,11 @@ int kj_b_init_main(void)
 	char *cmd = NULL;
 
 	kj_cmd_name = "kjump (B)";
+	/* This process saves again and again: keep malloc from moving its
+	 * mmap threshold up (blocks freed after one save would stay in its
+	 * heaps), and give back what it holds after each save. */
+	mallopt(M_MMAP_THRESHOLD, 128 << 10);
+	mallopt(M_TRIM_THRESHOLD, 256 << 10);
 	mounts();
 	load_modules();
 	if (kj_read_text("/proc/cmdline", &cmd, NULL, &e) || kj_b_job_parse(cmd, &j, &e)) {
@@ -241,7 +313,7 @@ int kj_b_init_main(void)
 			pause();	/* nothing sane to do: A's user sees this */
 	}
 	free(cmd);
-	for (;;) {
+	for (unsigned long n = 1;; n++) {
 		uint64_t started = (uint64_t)time(NULL);
 		bool ok = run_job(&j, &e) == 0;
 
@@ -249,6 +321,8 @@ int kj_b_init_main(void)
 			kj_report(&e);
 			record_failure(&j, started, e.msg);
 		}
+		malloc_trim(0);
+		report_memory(n);
 		if (ok && j.kind == KJ_IMG_HIBERNATION) {
 			kj_info("image complete and verified; powering off");
 			sync();

@@ -411,6 +411,74 @@ static void test_names(void **state)
 			    "12345678-9abc-def0-0123-456789abcdef");
 }
 
+/* B refuses a save it cannot finish, and lowers threads when short. */
+static void test_save_threads(void **state)
+{
+	uint64_t ram = 1ull << 30, one = kj_img_save_memory(1, 1, ram),
+		two = kj_img_save_memory(2, 1, ram);
+	struct kj_err e = { 0 };
+	unsigned t = 99;
+
+	(void)state;
+	assert_true(one > kj_img_writer_memory(1, 0));
+	assert_true(two > one && kj_img_save_memory(1, 1, 4 * ram) > one);
+	assert_int_equal(kj_img_save_threads(1ull << 40, 4, 1, ram, &t, &e), 0);
+	assert_int_equal(t, 4);
+	assert_int_equal(kj_img_save_threads(two, 4, 1, ram, &t, &e), 0);
+	assert_int_equal(t, 2);
+	assert_int_equal(kj_img_save_threads(two - 1, 4, 1, ram, &t, &e), 0);
+	assert_int_equal(t, 1);
+	assert_int_equal(kj_img_save_threads(one, 0, 1, ram, &t, &e), 0);
+	assert_int_equal(t, 1);
+	t = 99;
+	assert_int_equal(kj_img_save_threads(one - 1, 2, 1, ram, &t, &e), -1);
+	assert_int_equal(e.code, ENOMEM);
+	assert_int_equal(t, 99);
+	assert_non_null(strstr(e.msg, "not saving"));
+	assert_non_null(strstr(e.msg, "--reserve"));
+}
+
+static long rss_kib(void)
+{
+	long size = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld %ld", &size, &res), 2);
+	fclose(f);
+	return res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* Saves in a row in one process (B's init does this) keep its memory
+ * where it was after the first: the writer's buffers go back to the
+ * system, not into malloc's heaps (before the fix, about 12 MiB more
+ * after each save with two threads). */
+static void test_writer_memory_repeats(void **state)
+{
+	struct kj_img_writer_opts o = base_opts(2, 1, 0);
+	long first = 0, last = 0;
+	struct mem m;
+
+	(void)state;
+	gen_mem(&m, 3000, 7);
+	for (int n = 1; n <= 6; n++) {
+		struct kj_img_stats st;
+		struct kj_err e = { 0 };
+		int fd = tmp_fd();
+
+		if (write_mem(fd, 0, &o, &m, &st, &e))
+			fail_msg("save %d: %s", n, e.msg);
+		close(fd);
+		last = rss_kib();
+		if (n == 1)
+			first = last;
+	}
+	free_mem(&m);
+	if (last - first > 2048)
+		fail_msg("resident memory grew from %ld KiB after save 1 to %ld KiB "
+			 "after save 6", first, last);
+}
+
 static void test_roundtrip_1thread(void **state)
 {
 	roundtrip(4000, 1, 1, 1, 16);
@@ -1888,6 +1956,8 @@ int main(void)
 	const struct CMUnitTest writer[] = {
 		cmocka_unit_test(test_page_is_zero),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_save_threads),
+		cmocka_unit_test(test_writer_memory_repeats),
 		cmocka_unit_test(test_roundtrip_1thread),
 		cmocka_unit_test(test_roundtrip_4threads),
 		cmocka_unit_test(test_roundtrip_1page_chunks),
