@@ -156,9 +156,9 @@ static void hex(const uint8_t *b, size_t n, char *out)
 		sprintf(out + 2 * i, "%02x", b[i]);
 }
 
-/* After the jump: forget what A cached of the target, then read what B
- * wrote. */
-static int read_result(const char *path, struct kj_img *img, int *fdp, struct kj_err *e)
+/* `path` opened for reading, with what this kernel cached of it dropped,
+ * so that reads come from the device as B left it; -1 on failure. */
+static int open_uncached(const char *path, struct kj_err *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -169,6 +169,16 @@ static int read_result(const char *path, struct kj_img *img, int *fdp, struct kj
 		ioctl(fd, BLKFLSBUF, 0);
 	else
 		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	return fd;
+}
+
+/* After the jump: read what B wrote. */
+static int read_result(const char *path, struct kj_img *img, int *fdp, struct kj_err *e)
+{
+	int fd = open_uncached(path, e);
+
+	if (fd < 0)
+		return -1;
 	if (kj_img_open(img, fd, 0, e)) {
 		close(fd);
 		return -1;
@@ -182,15 +192,10 @@ static int read_result(const char *path, struct kj_img *img, int *fdp, struct kj
 /* Read the header on `path` from the device itself. */
 static int read_header(const char *path, struct kj_img_header *h, struct kj_err *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
+	int fd = open_uncached(path, e);
 
 	if (fd < 0)
-		return kj_fail_errno(e, "cannot open %s", path);
-	if (!fstat(fd, &st) && S_ISBLK(st.st_mode))
-		ioctl(fd, BLKFLSBUF, 0);
-	else
-		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		return -1;
 	int r = kj_img_pread(fd, h, sizeof(*h), 0, "the image header", e) ||
 		kj_img_header_check(h, e) ? -1 : 0;
 	close(fd);
