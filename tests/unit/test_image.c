@@ -14,6 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "assert_text.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -44,13 +46,6 @@ static uint64_t rnd(void)
 	x ^= x << 17;
 	return rng_state = x;
 }
-
-#define assert_contains(s, sub)						\
-	do {								\
-		if (!strstr((s), (sub)))				\
-			fail_msg("\"%s\" does not contain \"%s\"",	\
-				 (s), (sub));				\
-	} while (0)
 
 static int tmp_fd(void)
 {

@@ -24,6 +24,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "assert_text.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,13 +43,6 @@
 #define MiB (1ULL << 20)
 #define CHUNK_PAGES 32u
 #define ENTRY 0x105123ULL
-
-#define assert_contains(s, sub)						\
-	do {								\
-		if (!strstr((s), (sub)))				\
-			fail_msg("\"%s\" does not contain \"%s\"",	\
-				 (s), (sub));				\
-	} while (0)
 
 /* A's memory map: low RAM, RAM from 1 MiB to 128 MiB, the local APIC. */
 static const struct kj_img_range memmap[] = {
