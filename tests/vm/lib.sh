@@ -125,15 +125,22 @@ verdict() {
 	return 1
 }
 
+# vm_fresh_disks [SIZE]: in $OUT, a spare 8 MiB vda.img (so that the
+# target is /dev/vdb, as on a machine with a system disk) and an empty,
+# sparse vdb.img of SIZE (default 1400M: room for a 1 GiB guest's image).
+vm_fresh_disks() {
+	rm -f "$OUT/vda.img" "$OUT/vdb.img"
+	truncate -s 8M "$OUT/vda.img"
+	truncate -s "${1:-1400M}" "$OUT/vdb.img"
+}
+
 # hibernate_then_resume C_KERNEL C_INITRD: run 1 boots A on the test kernel
 # (tests/vm/guest/hibernate-a.sh), which hibernates and powers off; run 2
 # boots C_KERNEL, which resumes A; A's verdict ends run 2's console log.
 hibernate_then_resume() {
 	local ck=$1 ci=$2 k
 	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
-	truncate -s 8M "$OUT/vda.img"
-	rm -f "$OUT/vdb.img"
-	truncate -s 1400M "$OUT/vdb.img"
+	vm_fresh_disks
 	vm_initramfs "$OUT/a.gz" "$KJ_TOP/tests/vm/guest/hibernate-a.sh" "$k:/b/bzImage"
 	vm_run "$OUT/run1-A.log" "$k" "$OUT/a.gz" --mem 1G --smp 2 --timeout 600 \
 		--disk "$OUT/vda.img" --disk "$OUT/vdb.img"

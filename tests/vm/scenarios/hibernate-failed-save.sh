@@ -6,9 +6,7 @@ run() {
 	local k s
 	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
 	s=$(vm_kernel_stock) || { echo "FAIL: could not fetch Debian's stock kernel"; return 1; }
-	truncate -s 8M "$OUT/vda.img"
-	rm -f "$OUT/vdb.img"
-	truncate -s 1400M "$OUT/vdb.img"
+	vm_fresh_disks
 	vm_initramfs "$OUT/a.gz" "$KJ_TOP/tests/vm/guest/hibernate-failed-save.sh" \
 		"$s/vmlinuz:/b/stock-vmlinuz"
 	vm_run "$OUT/console.log" "$k" "$OUT/a.gz" --mem 1G --smp 2 --timeout 600 \

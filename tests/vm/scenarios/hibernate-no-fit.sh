@@ -5,9 +5,7 @@
 run() {
 	local k
 	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
-	truncate -s 8M "$OUT/vda.img"
-	rm -f "$OUT/vdb.img"
-	truncate -s 1400M "$OUT/vdb.img"
+	vm_fresh_disks
 	vm_initramfs "$OUT/a.gz" "$KJ_TOP/tests/vm/guest/hibernate-no-fit.sh" "$k:/b/bzImage"
 	vm_run "$OUT/console.log" "$k" "$OUT/a.gz" --mem 1G --smp 2 --timeout 600 \
 		--disk "$OUT/vda.img" --disk "$OUT/vdb.img"

@@ -11,9 +11,7 @@ run() {
 	local k
 	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
 	[ -x "$KJ_BUILD/tests/imgforge" ] || { echo "FAIL: $KJ_BUILD/tests/imgforge is not built (make test-tools)"; return 1; }
-	truncate -s 8M "$OUT/vda.img"
-	rm -f "$OUT/vdb.img"
-	truncate -s 600M "$OUT/vdb.img"
+	vm_fresh_disks 600M
 	local disks=(--disk "$OUT/vda.img" --disk "$OUT/vdb.img")
 	vm_initramfs "$OUT/a.gz" "$KJ_TOP/tests/vm/guest/resume-unsafe-a.sh" "$k:/b/bzImage"
 	vm_initramfs "$OUT/c.gz" "$KJ_TOP/tests/vm/guest/resume-unsafe-c.sh" \

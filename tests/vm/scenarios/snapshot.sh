@@ -5,8 +5,7 @@
 run() {
 	local k marker
 	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
-	truncate -s 8M "$OUT/vda.img"
-	truncate -s 1400M "$OUT/vdb.img"
+	vm_fresh_disks
 	vm_initramfs "$OUT/initrd.gz" "$KJ_TOP/tests/vm/guest/snapshot.sh" "$k:/b/bzImage"
 	vm_run "$OUT/console.log" "$k" "$OUT/initrd.gz" --mem 1G --smp 2 --timeout 900 \
 		--disk "$OUT/vda.img" --disk "$OUT/vdb.img"
