@@ -213,7 +213,7 @@ static void *chunks_worker(void *p)
 			break;
 		}
 		if (in->passed)
-			in->passed(in->arg, idx, cbuf);
+			in->passed(in->arg, idx, cbuf, out);
 		pthread_mutex_lock(&r->mu);
 		r->done++;
 		if (in->progress)

@@ -52,9 +52,11 @@ int kj_resume_check_chunk(const struct kj_img *img, uint64_t idx, const void *by
 /* Fill buf with chunk idx's csize bytes (may be called from any of the
  * threads, for different chunks at once). */
 typedef int (*kj_resume_fetch_fn)(void *arg, uint64_t idx, void *buf, struct kj_err *e);
-/* Chunk idx passed; buf holds its bytes until this returns. Called from
- * the checking threads, for different chunks at once; may be NULL. */
-typedef void (*kj_resume_passed_fn)(void *arg, uint64_t idx, const void *buf);
+/* Chunk idx passed; frame holds its bytes and pages its npages pages,
+ * decompressed, until this returns. Called from the checking threads, for
+ * different chunks at once; may be NULL. */
+typedef void (*kj_resume_passed_fn)(void *arg, uint64_t idx, const void *frame,
+				    const void *pages);
 /* After each chunk, one call at a time, done counting up; may be NULL. */
 typedef void (*kj_resume_progress_fn)(void *arg, uint64_t done, uint64_t total);
 

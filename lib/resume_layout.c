@@ -97,42 +97,45 @@ static int take_best_fit(struct kj_ranges *runs, uint64_t size, uint64_t *addr)
 int kj_resume_layout_make(const struct kj_resume_layout_in *in, struct kj_resume_layout *p, struct kj_err *e)
 {
 	struct kj_ranges runs;
-	uint64_t need;
+	uint64_t segments, c_own, need;
 	int ret = -1;
 
 	memset(p, 0, sizeof(*p));
 	p->payload_size = kj_align_up(in->payload_bytes, KJ_PAGE_SIZE);
 	p->manifest_size = kj_align_up(in->manifest_bytes, KJ_PAGE_SIZE);
-	need = p->payload_size + p->manifest_size + in->data_bytes;
+	segments = p->payload_size + p->manifest_size;
+	/* C's own pages, wherever they are, push as many of A's out of place,
+	 * into A's free memory, with a copy-list entry each (1/256 page). */
+	c_own = in->reserve_bytes + in->overhead_bytes;
+	need = segments + (c_own ? kj_align_up(c_own + c_own / 256, KJ_PAGE_SIZE) +
+			   2 * KJ_PAGE_SIZE : 0);
 	if (kj_resume_layout_free_runs(in->img, in->c_ram, &runs, e))
 		return -1;
 	p->free_bytes = kj_ranges_total(&runs, -1);
-	if (in->reserve_bytes &&
-	    (p->free_bytes < in->reserve_bytes || p->free_bytes - in->reserve_bytes < need)) {
-		kj_fail(e, ENOSPC, "compressed data %llu MiB + restore code %llu KiB do "
-			"not fit in the %llu MiB the saved system does not need, less "
-			"%llu MiB for the resume kernel's own memory (%llu MiB short)",
-			(unsigned long long)(in->data_bytes / MiB),
-			(unsigned long long)((p->payload_size + p->manifest_size) >> 10),
-			(unsigned long long)(p->free_bytes / MiB),
-			(unsigned long long)(in->reserve_bytes / MiB),
-			(unsigned long long)((need + in->reserve_bytes - p->free_bytes +
-					      MiB - 1) / MiB));
-		goto out;
-	}
 	if (p->free_bytes < need) {
-		kj_fail(e, ENOSPC, "the image's %llu MiB of compressed data and the "
-			"restore code do not fit in the memory the saved system does "
-			"not need (%llu MiB here): this image cannot be resumed on this "
-			"machine", (unsigned long long)(in->data_bytes / MiB),
-			(unsigned long long)(p->free_bytes / MiB));
+		if (c_own)
+			kj_fail(e, ENOSPC, "the saved system leaves %llu MiB of RAM free; "
+				"the resume kernel's own memory (%llu MiB, --resume-reserve), "
+				"kjump resume's tables (%llu MiB) and the restore code "
+				"(%llu KiB) need %llu MiB of it (%llu MiB short)",
+				(unsigned long long)(p->free_bytes / MiB),
+				(unsigned long long)(in->reserve_bytes / MiB),
+				(unsigned long long)(in->overhead_bytes / MiB),
+				(unsigned long long)(segments >> 10),
+				(unsigned long long)((need + MiB - 1) / MiB),
+				(unsigned long long)((need - p->free_bytes + MiB - 1) / MiB));
+		else
+			kj_fail(e, ENOSPC, "the restore code (%llu KiB) does not fit in the "
+				"%llu KiB the saved system does not need here",
+				(unsigned long long)(segments >> 10),
+				(unsigned long long)(p->free_bytes >> 10));
 		goto out;
 	}
 	if (take_best_fit(&runs, p->payload_size, &p->payload_addr) ||
 	    take_best_fit(&runs, p->manifest_size, &p->manifest_addr)) {
 		kj_fail(e, ENOSPC, "no free run of %llu KiB in the saved system's free "
 			"memory for the restore code",
-			(unsigned long long)((p->payload_size + p->manifest_size) >> 10));
+			(unsigned long long)(segments >> 10));
 		goto out;
 	}
 	ret = 0;
@@ -186,10 +189,15 @@ void kj_resume_layout_sizes(const struct kj_img *img, const struct kj_ranges *ma
 		KJ_PAGE_SIZE;
 	for (uint64_t i = 0; i < img->nchunks; i++)
 		sz->data_pages += (img->chunk[i].csize + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE;
+	/* Each chunk takes at most its frame's pages of spares, and copied
+	 * pages fewer than that, so their list at most 1/256 more, and a
+	 * page of rounding (lib/resume_placement.c). */
+	sz->max_spares = sz->data_pages + sz->data_pages / 256 + 1;
 	sz->manifest_bytes = sizeof(struct kj_restore_manifest) +
 		img->next * sizeof(struct kj_restore_extent) +
 		img->nchunks * sizeof(struct kj_restore_chunk) +
-		maps->n * sizeof(struct kj_restore_range) + sz->data_pages * 8;
+		maps->n * sizeof(struct kj_restore_range) + sz->max_spares * 8;
+	sz->overhead = kj_resume_overhead(img, kj_ranges_total(maps, -1));
 }
 
 int kj_resume_layout_plan(const struct kj_img *img, const struct kj_ranges *c_ram,
@@ -205,8 +213,8 @@ int kj_resume_layout_plan(const struct kj_img *img, const struct kj_ranges *c_ra
 
 	struct kj_resume_layout_in in = {
 		.img = img, .c_ram = c_ram, .payload_bytes = sz->payload_bytes,
-		.manifest_bytes = sz->manifest_bytes,
-		.data_bytes = sz->data_pages * KJ_PAGE_SIZE, .reserve_bytes = reserve_bytes,
+		.manifest_bytes = sz->manifest_bytes, .reserve_bytes = reserve_bytes,
+		.overhead_bytes = reserve_bytes ? sz->overhead : 0,
 	};
 	return kj_resume_layout_make(&in, p, e);
 }
@@ -233,4 +241,12 @@ int kj_resume_layout_saved_ram(const struct kj_img *img, struct kj_ranges *out,
 uint64_t kj_resume_reserve_default(uint64_t ram_bytes)
 {
 	return 224 * MiB + kj_align_up(ram_bytes / 64, KJ_PAGE_SIZE);
+}
+
+uint64_t kj_resume_overhead(const struct kj_img *img, uint64_t ram_bytes)
+{
+	/* per held page its address and where kjump sees it; per page of
+	 * A's data where it is held in place; per chunk its missing pages */
+	return kj_align_up(ram_bytes / KJ_PAGE_SIZE * 16 + img->hdr.pages_data * 8 +
+			   img->nchunks * 4, KJ_PAGE_SIZE) + KJ_RESUME_CHECK_BUFFER_BYTES + MiB;
 }

@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Planning a resume: where, in the memory of the resume kernel C, the
- * restore payload, its manifest and the compressed image go.
+ * restore payload and its manifest go, and whether the saved system A and
+ * C fit in this machine's RAM side by side.
  *
- * Everything goes into pages the saved system A does not need back: RAM of
- * this machine that no extent of the image covers (pages free in A, and
- * the second kernel's memory, which A's re-entry code refills itself). So
- * the payload can write every page of A without ever overwriting itself or
- * data it has not read yet. The payload and its manifest are two kexec
- * segments, in the smallest free runs that hold them. The compressed image
- * is not loaded by the kernel at all: `kjump resume` keeps it in pages of
- * its own memory that are free in A (kj_resume_layout_usable) and lists them in
- * the manifest. Loading hundreds of MiB as segments would cost the kernel
- * time quadratic in the pages that collide with its own allocations, and
- * would be bound by 16 segments and half of RAM. Pure functions.
+ * The payload and its manifest are two kexec segments, in the smallest
+ * runs of RAM that A does not need back (pages free in A, and the second
+ * kernel's memory, which A's re-entry code refills itself), so the payload
+ * can write every page of A without overwriting itself. A's pages are not
+ * loaded by the kernel at all: `kjump resume` holds them in pages of its
+ * own memory, in place where it holds a page's own frame, else in pages
+ * free in A (lib/resume_placement.h). Loading them as segments would cost
+ * the kernel time quadratic in the pages that collide with its own
+ * allocations, and would be bound by 16 segments and half of RAM. Pure
+ * functions.
  */
 #ifndef KJUMP_RESUME_LAYOUT_H
 #define KJUMP_RESUME_LAYOUT_H
@@ -29,13 +29,15 @@ struct kj_resume_layout_in {
 	const struct kj_ranges *c_ram;	/* this machine's System RAM */
 	uint64_t payload_bytes;		/* payload segment: image + pgt + ... */
 	uint64_t manifest_bytes;
-	uint64_t data_bytes;		/* compressed chunks, page rounded each */
-	/* Of the free memory, this much is taken to be the resume kernel's
-	 * own (its kernel, initramfs, page structures, kjump's process):
-	 * those may sit anywhere, also in pages A does not need. 0 in C
-	 * itself, whose own pages kjump resume avoids as it allocates;
-	 * B's budget for a C it cannot see (kjump hibernate). */
+	/* The memory the resume kernel C keeps for itself (its kernel,
+	 * initramfs, page structures, processes), and kjump resume's own
+	 * tables and buffers: B's budget for a C it cannot see (kjump
+	 * hibernate). Those pages may be anywhere, also where A's pages go,
+	 * and then A's pages wait in pages free in A instead: so A's free
+	 * memory must hold them (with a copy-list entry each). 0 in C
+	 * itself, which learns whether A fits by holding memory. */
 	uint64_t reserve_bytes;
+	uint64_t overhead_bytes;
 };
 
 struct kj_resume_layout {
@@ -60,8 +62,10 @@ struct kj_resume_sizes {
 	uint64_t cin;			/* one compressed chunk, worst case */
 	uint64_t stack;
 	uint64_t payload_bytes;		/* program span + all of the above + a page */
-	uint64_t manifest_bytes;
+	uint64_t manifest_bytes;	/* room for the most spare pages used */
 	uint64_t data_pages;		/* pages of compressed chunks */
+	uint64_t max_spares;		/* spare pages the page list can name */
+	uint64_t overhead;		/* kjump resume's tables and buffers */
 };
 
 #define KJ_RESUME_STACK_BYTES (64u << 10)
@@ -96,9 +100,21 @@ int kj_resume_layout_saved_ram(const struct kj_img *img, struct kj_ranges *out,
  * saved RAM (C's page structures grow with it). Measured in C right before
  * kjump resume plans, as RAM less MemAvailable on a 1 GiB guest: 56 MiB
  * for kjump's test kernel, 161 MiB for Debian's stock cloud kernel, each
- * with a small initramfs (docs/limits.md).
+ * with a small initramfs (docs/limits.md). It includes the memory kjump
+ * resume leaves the rest of C (KJ_RESUME_LEAVE_BYTES).
  */
 uint64_t kj_resume_reserve_default(uint64_t ram_bytes);
+
+/* What kjump resume leaves unheld for the rest of C, rather than meet the
+ * OOM killer. */
+#define KJ_RESUME_LEAVE_BYTES (64ULL << 20)
+/* The most memory kjump resume's chunk checks take at once. */
+#define KJ_RESUME_CHECK_BUFFER_BYTES (64ULL << 20)
+
+/* kjump resume's tables for an image, in a machine of ram_bytes: where
+ * each held page is, A's pages it holds in place, and its chunk buffers
+ * (included in B's budget beside the reserve). */
+uint64_t kj_resume_overhead(const struct kj_img *img, uint64_t ram_bytes);
 
 /* May the page at `pa` hold compressed data for the payload: free in A,
  * above 1 MiB, outside the payload's and the manifest's segments? */

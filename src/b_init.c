@@ -184,11 +184,12 @@ static int check_resume_fits(const struct kj_img *img, uint64_t reserve, struct 
 	    kj_resume_check_extents(img, &ram, e) || kj_resume_check_entry(img, e) ||
 	    kj_resume_layout_plan(img, &ram, pay.span, reserve, &maps, &sz, &plan, e))
 		goto out;
-	kj_info("resume will fit: %llu MiB of compressed data and the restore code in "
-		"the %llu MiB the saved system does not need, %llu MiB of it kept for "
-		"the resume kernel", (unsigned long long)(sz.data_pages * KJ_PAGE_SIZE >> 20),
-		(unsigned long long)(plan.free_bytes >> 20),
-		(unsigned long long)(reserve >> 20));
+	kj_info("resume will fit: the saved system leaves %llu MiB free, enough for "
+		"the resume kernel's %llu MiB, kjump resume's %llu MiB and the restore "
+		"code (the compressed image is %llu MiB)",
+		(unsigned long long)(plan.free_bytes >> 20), (unsigned long long)(reserve >> 20),
+		(unsigned long long)(sz.overhead >> 20),
+		(unsigned long long)(sz.data_pages * KJ_PAGE_SIZE >> 20));
 	ret = 0;
 out:
 	kj_program_free(&pay);

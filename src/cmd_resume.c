@@ -9,8 +9,10 @@
  * the saved system had, every extent lies in both machines' RAM and the
  * jump-back entry in a page the image restores, both run the same paging
  * mode, every chunk's checksum is right and it decompresses to its pages
- * (lib/resume_check.h, in parallel), and the compressed data fits in
- * memory the saved system does not need. Then C loads the restore payload
+ * (lib/resume_check.h, in parallel), and the saved system's pages fit in
+ * this machine's memory beside this kernel: kjump holds memory, puts each
+ * of A's pages whose frame it holds in place, and keeps the rest in pages
+ * A does not need (src/staging_pages.h). Then C loads the restore payload
  * with an ordinary kexec, marks the image RESUMING on stable storage (read
  * back from the device), and jumps; the payload puts every page back and
  * enters the saved system, which marks the image consumed. From the mark
@@ -76,12 +78,11 @@ static void help(void)
 }
 
 /* Reading and checking the chunks, several threads at once: each reads
- * a chunk, lib/resume_check.c checks and decompresses it, and it goes into
- * its staging pages (the chunks' pages do not overlap). */
+ * a chunk, lib/resume_check.c checks and decompresses it, and its pages go
+ * where the staging says (the chunks' pages do not overlap). */
 struct chunk_io {
 	int fd;
 	const struct kj_img *img;
-	const struct kj_restore_chunk *mc;	/* first staging page of each */
 	const struct kj_staging_pages *dp;
 	struct kj_progress *vp;
 };
@@ -89,21 +90,20 @@ struct chunk_io {
 static int fetch_chunk(void *arg, uint64_t c, void *buf, struct kj_err *e)
 {
 	struct chunk_io *io = arg;
+	const struct kj_img_chunk *ch = &io->img->chunk[c];
 
-	return kj_img_pread(io->fd, buf, io->img->chunk[c].csize, io->img->chunk[c].offset,
-			    "a chunk", e);
+	if (kj_img_pread(io->fd, buf, ch->csize, ch->offset, "a chunk", e))
+		return -1;
+	/* read once: leave C's memory to the pages kjump holds */
+	posix_fadvise(io->fd, (off_t)ch->offset, ch->csize, POSIX_FADV_DONTNEED);
+	return 0;
 }
 
-static void stage_chunk(void *arg, uint64_t c, const void *buf)
+static void stage_chunk(void *arg, uint64_t c, const void *frame, const void *pages)
 {
 	struct chunk_io *io = arg;
-	uint32_t cs = io->img->chunk[c].csize;
-	uint64_t page = io->mc[c].first_page;
-	const uint8_t *b = buf;
 
-	for (uint64_t off = 0; off < cs; off += KJ_PAGE_SIZE, page++)
-		memcpy(io->dp->va[page], b + off,
-		       cs - off < KJ_PAGE_SIZE ? cs - off : KJ_PAGE_SIZE);
+	kj_staging_pages_stage_chunk(io->dp, c, frame, pages);
 }
 
 static void progress(void *arg, uint64_t done, uint64_t total)
@@ -116,14 +116,14 @@ static void progress(void *arg, uint64_t done, uint64_t total)
 			kj_now() - io->vp->t0);
 }
 
-/* One per CPU, at most 8, and no more than fit in 256 MiB of buffers
+/* One per CPU, at most 8, and no more than fit in the buffers' budget
  * (each holds a chunk compressed and decompressed): C's memory also
- * holds the whole compressed image. */
+ * holds the saved system's pages. */
 static unsigned check_threads(const struct kj_img *img)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t each = 2 * img->hdr.chunk_pages * KJ_PAGE_SIZE + (1u << 20);
-	uint64_t fit = (256ULL << 20) / each;
+	uint64_t fit = KJ_RESUME_CHECK_BUFFER_BYTES / each;
 
 	if (n < 1)
 		n = 1;
@@ -283,22 +283,35 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		goto out;
 	}
 
-	/* 4. The plan: payload and manifest as segments, the compressed
-	 *    chunks in pages of our own memory (lib/resume_layout.h). */
+	/* 4. The plan: payload and manifest as segments, A's pages in
+	 *    memory kjump holds (lib/resume_layout.h, src/staging_pages.h). */
 	if (kj_blob_find("restore", &blob, &blen) ||
 	    kj_program_parse(blob, blen, 16u << 20, &pay, e) ||
 	    kj_program_find_block(&pay, KJ_RESTORE_PARAMS_MAGIC, sizeof(struct kj_restore_params),
 				  "the restore payload", &pay.params_off, e))
 		goto out;
 	struct kj_resume_sizes sz;
+	double th = kj_now();
 	if (kj_resume_layout_plan(&img, &mm.ram, pay.span, 0, &maps, &sz, &plan, e) ||
-	    kj_staging_pages_alloc(&dp, &img, &plan, sz.data_pages, e))
+	    kj_staging_pages_hold(&dp, &img, &plan, e))
 		goto out;
+	if (dp.spares_used > sz.max_spares) {
+		kj_fail(e, EIO, "kjump's plan uses %llu spare pages, more than the %llu its "
+			"manifest can name; nothing was changed",
+			(unsigned long long)dp.spares_used, (unsigned long long)sz.max_spares);
+		goto out;
+	}
+	if (!o->quiet)
+		kj_info("holding %llu MiB for the saved system (%.1f s): %llu MiB of its pages "
+			"in place, %llu MiB in pages it does not need",
+			(unsigned long long)(dp.held_bytes >> 20), kj_now() - th,
+			(unsigned long long)(dp.placement.in_place * KJ_PAGE_SIZE >> 20),
+			(unsigned long long)(dp.spares_used * KJ_PAGE_SIZE >> 20));
 	uint64_t pgt = sz.pgt, scratch = sz.scratch, cin = sz.cin;
-	uint64_t data_pages = sz.data_pages, man_bytes = sz.manifest_bytes;
+	uint64_t man_bytes = sz.manifest_bytes;
 
-	/* 5. Read every chunk into those pages, checking its checksum and
-	 *    decompressing it (lib/resume_check.h), in parallel. */
+	/* 5. The manifest, then every chunk read into place, its checksum
+	 *    checked and decompressed (lib/resume_check.h), in parallel. */
 	manifest = calloc(1, plan.manifest_size);
 	if (!manifest) {
 		kj_fail(e, ENOMEM, "out of memory");
@@ -308,37 +321,43 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	*m = (struct kj_restore_manifest){
 		.magic = KJ_RESTORE_MANIFEST_MAGIC, .entry = img.hdr.jump_back_entry,
 		.levels = (uint32_t)a_levels, .chunk_pages = (uint32_t)img.hdr.chunk_pages,
-		.nextents = img.next, .nchunks = img.nchunks, .nranges = maps.n,
-		.npages = data_pages, .pages_data = img.hdr.pages_data,
+		.nextents = img.next, .nranges = maps.n,
+		.npages = dp.spares_used, .ncopies = dp.placement.copied,
+		.copies_first_page = dp.list_first, .pages_data = img.hdr.pages_data,
 		.pages_zero = img.hdr.pages_zero, .console = 0x3f8,
 	};
+	struct kj_restore_chunk *mc = (void *)(manifest + sizeof(*m) +
+					       img.next * sizeof(struct kj_restore_extent));
+	uint64_t nmc = 0, not_decompressed = 0;
+	for (uint64_t c = 0; c < img.nchunks; c++) {
+		if (kj_resume_placement_staging(&dp.placement, c) != KJ_CHUNK_COMPRESSED) {
+			not_decompressed += img.chunk[c].npages;
+			continue;
+		}
+		mc[nmc++] = (struct kj_restore_chunk){ dp.chunk_spare[c], img.chunk[c].csize,
+						       img.chunk[c].npages,
+						       img.chunk[c].first_page };
+	}
+	m->nchunks = nmc;
+	m->pages_in_place = not_decompressed - dp.placement.copied;
 	m->extents_off = sizeof(*m);
 	m->chunks_off = m->extents_off + img.next * sizeof(struct kj_restore_extent);
-	m->ranges_off = m->chunks_off + img.nchunks * sizeof(struct kj_restore_chunk);
+	m->ranges_off = m->chunks_off + nmc * sizeof(struct kj_restore_chunk);
 	m->pages_off = m->ranges_off + maps.n * sizeof(struct kj_restore_range);
+	man_bytes = m->pages_off + dp.spares_used * 8;
 	memcpy(manifest + m->extents_off, img.ext, img.next * sizeof(struct kj_img_extent));
 	struct kj_restore_range *mr = (void *)(manifest + m->ranges_off);
 	for (size_t i = 0; i < maps.n; i++)
 		mr[i] = (struct kj_restore_range){ maps.r[i].start, maps.r[i].end };
-	memcpy(manifest + m->pages_off, dp.pa, data_pages * 8);
-	struct kj_restore_chunk *mc = (void *)(manifest + m->chunks_off);
+	memcpy(manifest + m->pages_off, dp.spare_pa, dp.spares_used * 8);
 	struct kj_progress vp = KJ_PROGRESS(25, o->quiet, kj_now());
-	uint64_t next_page = 0;
-	for (uint64_t c = 0; c < img.nchunks; c++) {
-		uint32_t cs = img.chunk[c].csize;
-
-		mc[c] = (struct kj_restore_chunk){ next_page, cs, img.chunk[c].npages };
-		next_page += (cs + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE;
-	}
-	struct chunk_io io = { fd, &img, mc, &dp, &vp };
+	struct chunk_io io = { fd, &img, &dp, &vp };
 	struct kj_resume_chunks_in ci = { &img, check_threads(&img), fetch_chunk, stage_chunk,
 					  progress, &io };
 	if (kj_resume_check_chunks(&ci, NULL, e)) {
 		kj_prefix(e, "%s: the image is damaged; nothing was changed", o->target);
 		goto out;
 	}
-	if (kj_staging_pages_pin(&dp, e))
-		goto out;
 
 	if (kj_program_place(&pay, plan.payload_addr, e))
 		goto out;
@@ -364,12 +383,15 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 			kj_img_kind_name(img.hdr.kind), img.hdr.release,
 			(unsigned long long)img.hdr.pages_data,
 			(unsigned long long)img.hdr.pages_zero);
-		kj_info("restore code at 0x%llx, manifest at 0x%llx, %llu MiB of compressed "
-			"image in %llu pages the saved system does not need (%llu MiB such)",
+		kj_info("restore code at 0x%llx, manifest at 0x%llx; of the saved system's "
+			"pages %llu are in place, %llu in %llu compressed chunks and %llu to "
+			"copy, in %llu pages it does not need (of %llu MiB such)",
 			(unsigned long long)plan.payload_addr,
 			(unsigned long long)plan.manifest_addr,
-			(unsigned long long)(data_pages * KJ_PAGE_SIZE >> 20),
-			(unsigned long long)data_pages,
+			(unsigned long long)m->pages_in_place,
+			(unsigned long long)(img.hdr.pages_data - not_decompressed),
+			(unsigned long long)nmc, (unsigned long long)m->ncopies,
+			(unsigned long long)dp.spares_used,
 			(unsigned long long)(plan.free_bytes >> 20));
 	}
 	if (o->dry_run) {

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Pages of kjump's own memory that hold the compressed image for the
- * restore payload (see lib/resume_layout.h): allocated in blocks, locked, kept
- * only where the physical page is one the saved system does not need,
- * pinned with pipe references so they cannot move, and checked once more
- * right before the jump.
+ * The memory kjump resume holds for the saved system's pages (see
+ * staging_pages.h and lib/resume_placement.h): anonymous blocks, each
+ * populated, locked, pinned with pipe references (so migration cannot
+ * move a page: it gives up on pages with references it does not know)
+ * before their physical addresses are read, and read again right before
+ * the jump. Blocks are held until the spare pages suffice: when A's free
+ * memory is plentiful that is soon, and chunks stay compressed; when it
+ * is not, most of C's memory is held, and most of A's pages are in place.
  */
 #include "staging_pages.h"
 
@@ -20,136 +23,274 @@
 #include "../lib/memmap.h"
 #include "../lib/page.h"
 #include "../lib/pinned.h"
+#include "../lib/text.h"
+#include "../payload/include/kjump/restore.h"
 
-#define BLOCK (32ULL << 20)
-#define PIPE_BYTES (64 << 20)
+#define BLOCK_BYTES (32ULL << 20)
 #define MiB (1ULL << 20)
 
-int kj_staging_pages_alloc(struct kj_staging_pages *d, const struct kj_img *img,
-		    const struct kj_resume_layout *plan, size_t need, struct kj_err *e)
+/* A block of n pages: populated, locked and pinned, then its addresses. */
+static int hold_block(struct kj_staging_block *b, size_t n, int pagemap, struct kj_err *e)
 {
-	uint64_t avail = kj_meminfo_read_available(), used = 0, *pa = NULL;
-	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	struct iovec iov;
+
+	b->pipe[0] = b->pipe[1] = -1;
+	b->npages = n;
+	b->va = mmap(NULL, n * KJ_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (b->va == MAP_FAILED) {
+		b->va = NULL;
+		return kj_fail_errno(e, "cannot allocate memory for the image");
+	}
+	b->pa = malloc(n * sizeof(*b->pa));
+	if (!b->pa)
+		return kj_fail(e, ENOMEM, "out of memory");
+	if (mlock(b->va, n * KJ_PAGE_SIZE))
+		return kj_fail_errno(e, "cannot lock memory for the image");
+	if (pipe2(b->pipe, O_CLOEXEC | O_NONBLOCK))
+		return kj_fail_errno(e, "cannot pin memory for the image");
+	/* one pipe slot per page: room for the whole block */
+	if (fcntl(b->pipe[1], F_SETPIPE_SZ, (int)(n * KJ_PAGE_SIZE)) < (int)(n * KJ_PAGE_SIZE))
+		return kj_fail_errno(e, "cannot size a pipe to pin memory for the image");
+	iov = (struct iovec){ b->va, n * KJ_PAGE_SIZE };
+	while (iov.iov_len) {
+		ssize_t r = vmsplice(b->pipe[1], &iov, 1, 0);
+
+		if (r <= 0)
+			return kj_fail_errno(e, "cannot pin memory for the image");
+		iov.iov_base = (uint8_t *)iov.iov_base + r;
+		iov.iov_len -= (size_t)r;
+	}
+	return kj_pagemap_read(pagemap, b->va, n, b->pa, e);
+}
+
+static void release_block(struct kj_staging_block *b)
+{
+	if (b->pipe[0] >= 0)
+		close(b->pipe[0]);
+	if (b->pipe[1] >= 0)
+		close(b->pipe[1]);
+	if (b->va)
+		munmap(b->va, b->npages * KJ_PAGE_SIZE);
+	free(b->pa);
+	memset(b, 0, sizeof(*b));
+	b->pipe[0] = b->pipe[1] = -1;
+}
+
+/* Sort out a held block's pages: spare, in place, or of no use. */
+static int sort_block(struct kj_staging_pages *d, const struct kj_staging_block *b,
+		      struct kj_err *e)
+{
+	for (size_t i = 0; i < b->npages; i++) {
+		uint64_t s = 0;
+
+		switch (kj_resume_placement_hold(&d->placement, b->pa[i], &s)) {
+		case KJ_HELD_SPARE:
+			d->spare_pa[d->nspare] = b->pa[i];
+			d->spare_va[d->nspare] = b->va + i * KJ_PAGE_SIZE;
+			d->nspare++;
+			break;
+		case KJ_HELD_DESTINATION:
+			if (d->in_place[s])
+				return kj_fail(e, EIO, "the kernel gave kjump the page at "
+					       "0x%llx twice", (unsigned long long)b->pa[i]);
+			d->in_place[s] = b->va + i * KJ_PAGE_SIZE;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Spare pages to chunks in stream order, then the copy list's. */
+static int assign(struct kj_staging_pages *d, struct kj_err *e)
+{
+	const struct kj_img *img = d->img;
+	uint64_t next = 0, copy = 0;
+
+	d->chunk_spare = calloc(img->nchunks ? img->nchunks : 1, sizeof(uint64_t));
+	d->chunk_copy = calloc(img->nchunks ? img->nchunks : 1, sizeof(uint64_t));
+	if (!d->chunk_spare || !d->chunk_copy)
+		return kj_fail(e, ENOMEM, "out of memory");
+	for (uint64_t c = 0; c < img->nchunks; c++) {
+		d->chunk_spare[c] = next;
+		d->chunk_copy[c] = copy;
+		next += kj_resume_placement_chunk_spares(&d->placement, c);
+		if (kj_resume_placement_staging(&d->placement, c) == KJ_CHUNK_COPIED)
+			copy += d->placement.missing[c];
+	}
+	d->list_first = next;
+	d->spares_used = next + kj_resume_placement_list_pages(&d->placement);
+	if (copy != d->placement.copied || d->spares_used > d->nspare)
+		return kj_fail(e, EIO, "kjump's accounts of the held pages disagree "
+			       "(%llu spare pages needed, %llu held); nothing was changed",
+			       (unsigned long long)d->spares_used, (unsigned long long)d->nspare);
+	return 0;
+}
+
+int kj_staging_pages_hold(struct kj_staging_pages *d, const struct kj_img *img,
+			  const struct kj_resume_layout *plan, struct kj_err *e)
+{
+	uint64_t avail = kj_meminfo_read_available(), ram = 0;
+	uint64_t leave = KJ_RESUME_LEAVE_BYTES + KJ_RESUME_CHECK_BUFFER_BYTES;
+	int pm;
 
 	memset(d, 0, sizeof(*d));
-	if (pm < 0)
-		return kj_fail_errno(e, "cannot open /proc/self/pagemap");
-	d->pa = calloc(need ? need : 1, sizeof(*d->pa));
-	d->va = calloc(need ? need : 1, sizeof(*d->va));
-	pa = malloc(BLOCK / KJ_PAGE_SIZE * sizeof(*pa));
-	if (!d->pa || !d->va || !pa) {
+	d->img = img;
+	if (kj_meminfo_read_total(&ram, e))
+		return -1;
+	if (kj_resume_placement_init(&d->placement, img, plan, e))
+		return -1;
+	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (pm < 0) {
+		kj_fail_errno(e, "cannot open /proc/self/pagemap");
+		goto fail;
+	}
+	/* at most every page of this machine, each once */
+	d->spare_pa = calloc(ram / KJ_PAGE_SIZE + 1, sizeof(*d->spare_pa));
+	d->spare_va = calloc(ram / KJ_PAGE_SIZE + 1, sizeof(*d->spare_va));
+	d->in_place = calloc(img->hdr.pages_data + 1, sizeof(*d->in_place));
+	if (!d->spare_pa || !d->spare_va || !d->in_place) {
 		kj_fail(e, ENOMEM, "out of memory");
 		goto fail;
 	}
-	while (d->n < need) {
-		void **nb = realloc(d->blocks, (d->nblocks + 1) * sizeof(*nb));
-		uint8_t *b;
+	while (!kj_resume_placement_enough(&d->placement)) {
+		uint64_t left = avail > d->held_bytes + leave ? avail - d->held_bytes - leave : 0;
+		uint64_t bytes = left < BLOCK_BYTES ? kj_align_down(left, KJ_PAGE_SIZE) : BLOCK_BYTES;
+		struct kj_staging_block *nb;
 
-		/* keep 64 MiB for the rest of this system, rather than meet
-		 * the OOM killer halfway */
-		if (used + BLOCK + 64 * MiB > avail) {
-			kj_fail(e, ENOMEM, "this system has %llu MiB of memory available; "
-				"holding %llu MiB of compressed image in pages the saved "
-				"system does not need takes more (boot with more memory, or "
-				"fewer services)", (unsigned long long)(avail / MiB),
-				(unsigned long long)(need * KJ_PAGE_SIZE / MiB));
+		if (bytes < MiB) {
+			uint64_t short_pages = kj_resume_placement_needed(&d->placement) -
+				d->placement.spare;
+
+			kj_fail(e, ENOMEM, "the saved system does not fit beside this "
+				"kernel: of the %llu MiB available here, kjump holds %llu MiB "
+				"(%llu MiB of the saved system's pages in place, %llu MiB "
+				"free in it) and leaves %llu MiB, and would need %llu MiB "
+				"more of pages the saved system does not need. Resume from a "
+				"kernel that keeps less memory (smaller initramfs, fewer "
+				"modules and services)", (unsigned long long)(avail / MiB),
+				(unsigned long long)(d->held_bytes / MiB),
+				(unsigned long long)(d->placement.in_place * KJ_PAGE_SIZE / MiB),
+				(unsigned long long)(d->placement.spare * KJ_PAGE_SIZE / MiB),
+				(unsigned long long)(leave / MiB),
+				(unsigned long long)((short_pages * KJ_PAGE_SIZE + MiB - 1) / MiB));
 			goto fail;
 		}
+		nb = realloc(d->blocks, (d->nblocks + 1) * sizeof(*nb));
 		if (!nb) {
 			kj_fail(e, ENOMEM, "out of memory");
 			goto fail;
 		}
 		d->blocks = nb;
-		b = mmap(NULL, BLOCK, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		if (b == MAP_FAILED) {
-			kj_fail_errno(e, "cannot allocate memory for the image");
+		memset(&d->blocks[d->nblocks], 0, sizeof(*nb));
+		d->nblocks++;
+		if (hold_block(&d->blocks[d->nblocks - 1], bytes / KJ_PAGE_SIZE, pm, e))
+			goto fail;
+		d->held_bytes += bytes;
+		if (d->nspare + bytes / KJ_PAGE_SIZE > ram / KJ_PAGE_SIZE + 1) {
+			kj_fail(e, EIO, "kjump holds more pages than this machine has");
 			goto fail;
 		}
-		d->blocks[d->nblocks++] = b;
-		used += BLOCK;
-		if (mlock(b, BLOCK)) {
-			kj_fail_errno(e, "cannot lock memory for the image");
+		if (sort_block(d, &d->blocks[d->nblocks - 1], e))
 			goto fail;
-		}
-		if (kj_pagemap_read(pm, b, BLOCK / KJ_PAGE_SIZE, pa, e))
-			goto fail;
-		for (size_t i = 0; i < BLOCK / KJ_PAGE_SIZE && d->n < need; i++)
-			if (kj_resume_layout_usable(img, plan, pa[i])) {
-				d->pa[d->n] = pa[i];
-				d->va[d->n] = b + i * KJ_PAGE_SIZE;
-				d->n++;
-			}
 	}
 	close(pm);
-	free(pa);
+	pm = -1;
+	if (assign(d, e))
+		goto fail;
 	return 0;
 fail:
-	close(pm);
-	free(pa);
+	if (pm >= 0)
+		close(pm);
 	kj_staging_pages_free(d);
 	return -1;
 }
 
-int kj_staging_pages_pin(struct kj_staging_pages *d, struct kj_err *e)
+void kj_staging_pages_stage_chunk(const struct kj_staging_pages *d, uint64_t idx,
+				  const void *frame, const void *pages)
 {
-	size_t per = PIPE_BYTES / KJ_PAGE_SIZE, npipes = (d->n + per - 1) / per;
+	const struct kj_img *img = d->img;
+	const struct kj_img_chunk *c = &img->chunk[idx];
+	const uint8_t *src = pages;
+	uint64_t j = 0;
 
-	d->pipes = calloc(npipes ? npipes * 2 : 1, sizeof(int));
-	if (!d->pipes)
-		return kj_fail(e, ENOMEM, "out of memory");
-	for (size_t p = 0; p < npipes; p++) {
-		int fds[2];
-
-		if (pipe2(fds, O_CLOEXEC | O_NONBLOCK))
-			return kj_fail_errno(e, "cannot pin the image's pages");
-		d->pipes[d->npipes++] = fds[0];
-		d->pipes[d->npipes++] = fds[1];
-		if (fcntl(fds[1], F_SETPIPE_SZ, PIPE_BYTES) < PIPE_BYTES)
-			return kj_fail_errno(e, "cannot size a pipe to pin the image's pages");
-		for (size_t i = p * per; i < d->n && i < (p + 1) * per; i++) {
-			struct iovec iov = { d->va[i], KJ_PAGE_SIZE };
-
-			if (vmsplice(fds[1], &iov, 1, 0) != (ssize_t)KJ_PAGE_SIZE)
-				return kj_fail_errno(e, "cannot pin the image's pages");
-		}
+	switch (kj_resume_placement_staging(&d->placement, idx)) {
+	case KJ_CHUNK_COMPRESSED:	/* the payload places all its pages */
+		for (uint64_t off = 0, sp = d->chunk_spare[idx]; off < c->csize;
+		     off += KJ_PAGE_SIZE, sp++)
+			memcpy(d->spare_va[sp], (const uint8_t *)frame + off,
+			       c->csize - off < KJ_PAGE_SIZE ? c->csize - off : KJ_PAGE_SIZE);
+		return;
+	case KJ_CHUNK_COPIED:
+	case KJ_CHUNK_IN_PLACE:
+		break;
 	}
-	return 0;
+	for (uint64_t k = 0; k < c->npages; k++) {
+		uint64_t s = c->first_page + k, ce, pfn = 0;
+		struct kj_restore_copy *entry;
+
+		if (d->in_place[s]) {
+			memcpy(d->in_place[s], src + k * KJ_PAGE_SIZE, KJ_PAGE_SIZE);
+			continue;
+		}
+		/* a copied chunk's page not in place: a spare page, and its
+		 * entry in the copy list */
+		ce = d->chunk_copy[idx] + j;
+		memcpy(d->spare_va[d->chunk_spare[idx] + j], src + k * KJ_PAGE_SIZE, KJ_PAGE_SIZE);
+		kj_img_stream_pfn(img, s, &pfn);
+		entry = (struct kj_restore_copy *)(d->spare_va[d->list_first + ce / 256] +
+						   (ce % 256) * sizeof(*entry));
+		*entry = (struct kj_restore_copy){ d->spare_pa[d->chunk_spare[idx] + j],
+						   pfn * KJ_PAGE_SIZE };
+		j++;
+	}
 }
 
 int kj_staging_pages_verify(const struct kj_staging_pages *d, struct kj_err *e)
 {
-	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), ret = 0;
+	uint64_t *pa = malloc(BLOCK_BYTES / KJ_PAGE_SIZE * sizeof(*pa));
 
-	if (pm < 0)
-		return kj_fail_errno(e, "cannot open /proc/self/pagemap");
-	for (size_t i = 0; i < d->n; i++) {
-		uint64_t pa;
-
-		if (kj_pagemap_read(pm, d->va[i], 1, &pa, e)) {
-			close(pm);
-			return -1;
-		}
-		if (pa != d->pa[i]) {
-			close(pm);
-			return kj_fail(e, EAGAIN, "a page holding the image moved (0x%llx to "
-				       "0x%llx); nothing was changed, try again",
-				       (unsigned long long)d->pa[i], (unsigned long long)pa);
-		}
+	if (pm < 0 || !pa) {
+		ret = pm < 0 ? kj_fail_errno(e, "cannot open /proc/self/pagemap") :
+			kj_fail(e, ENOMEM, "out of memory");
+		goto out;
 	}
-	close(pm);
-	return 0;
+	for (size_t b = 0; b < d->nblocks && !ret; b++) {
+		const struct kj_staging_block *k = &d->blocks[b];
+
+		if (kj_pagemap_read(pm, k->va, k->npages, pa, e)) {
+			ret = -1;
+			break;
+		}
+		for (size_t i = 0; i < k->npages; i++)
+			if (pa[i] != k->pa[i]) {
+				ret = kj_fail(e, EAGAIN, "a page holding the image moved "
+					      "(0x%llx to 0x%llx); nothing was changed, try "
+					      "again", (unsigned long long)k->pa[i],
+					      (unsigned long long)pa[i]);
+				break;
+			}
+	}
+out:
+	if (pm >= 0)
+		close(pm);
+	free(pa);
+	return ret;
 }
 
 void kj_staging_pages_free(struct kj_staging_pages *d)
 {
-	for (size_t i = 0; i < d->npipes; i++)
-		close(d->pipes[i]);
 	for (size_t i = 0; i < d->nblocks; i++)
-		munmap(d->blocks[i], BLOCK);
-	free(d->pipes);
+		release_block(&d->blocks[i]);
 	free(d->blocks);
-	free(d->pa);
-	free(d->va);
+	free(d->spare_pa);
+	free(d->spare_va);
+	free(d->in_place);
+	free(d->chunk_spare);
+	free(d->chunk_copy);
+	kj_resume_placement_free(&d->placement);
 	memset(d, 0, sizeof(*d));
 }

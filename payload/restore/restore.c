@@ -6,14 +6,17 @@
  * Does, in this order:
  *   1. builds identity page tables in our own pages and switches to them,
  *      because C's page tables may lie in pages A gets back;
- *   2. decompresses every chunk (zstd checks each frame's content
+ *   2. decompresses every chunk listed (zstd checks each frame's content
  *      checksum) into our scratch buffer and copies its pages to the
  *      addresses the extents give, in stream order;
- *   3. clears the pages of the zero extents;
- *   4. turns MSI and MSI-X off in every PCI function (see pci_msi_off);
- *   5. returns A's re-entry address for entry.S to jump to.
- * Nothing it reads or runs on lies in a page it writes: `kjump resume`
- * placed all of it in pages the image does not hold.
+ *   3. copies the single pages of the copy list to their places;
+ *   4. clears the pages of the zero extents;
+ *   5. turns MSI and MSI-X off in every PCI function (see pci_msi_off);
+ *   6. returns A's re-entry address for entry.S to jump to.
+ * The rest of A's pages kjump resume already put in place: they were
+ * pages of its own memory (lib/resume_placement.h). Nothing the payload
+ * reads or runs on lies in a page it writes: all of it is in pages the
+ * image does not hold.
  * On any inconsistency it says so on the serial port and halts: by then
  * C is gone, and A's memory may be half written.
  */
@@ -27,6 +30,8 @@
 
 #include "../lib/handover.h"
 #include "../lib/uart.h"
+
+_Static_assert(sizeof(struct kj_restore_copy) * 256 == 4096, "256 copy entries to a page");
 
 struct kj_restore_params kj_restore_params
 	__attribute__((used, aligned(8), section(".data.kjump"))) = {
@@ -130,7 +135,25 @@ static int own_page_tables(const struct kj_restore_params *p,
 struct cursor {
 	const struct kj_restore_extent *ext;
 	uint64_t n, i, off;
+	uint64_t pos;			/* stream index of the next data page */
 };
+
+/* Move on to stream page `to` (>= pos): whole extents at a time. */
+static void skip_to(struct cursor *c, uint64_t to)
+{
+	while (c->pos < to && c->i < c->n) {
+		uint64_t left = c->ext[c->i].kind == 1 ? c->ext[c->i].npages - c->off : 0;
+
+		if (left > to - c->pos) {
+			c->off += to - c->pos;
+			c->pos = to;
+			return;
+		}
+		c->pos += left;
+		c->i++;
+		c->off = 0;
+	}
+}
 
 /* The pfn of the next page of the data stream, or UINT64_MAX. */
 static uint64_t next_data_pfn(struct cursor *c)
@@ -141,6 +164,7 @@ static uint64_t next_data_pfn(struct cursor *c)
 	}
 	if (c->i == c->n)
 		return UINT64_MAX;
+	c->pos++;
 	return c->ext[c->i].pfn + c->off++;
 }
 
@@ -167,7 +191,7 @@ uint64_t restore_main(struct kj_restore_params *p)
 	const struct kj_restore_chunk *ch;
 	const uint64_t *pages;
 	struct cursor cur;
-	uint64_t placed = 0, zeroed = 0, step;
+	uint64_t placed = 0, copied = 0, zeroed = 0, step;
 	ZSTD_DCtx *d;
 
 	if (m->magic != KJ_RESTORE_MANIFEST_MAGIC)
@@ -175,9 +199,13 @@ uint64_t restore_main(struct kj_restore_params *p)
 	com = (uint16_t)m->console;
 	puts_("kjump restore: placing ");
 	putdec(m->pages_data);
-	puts_(" pages from ");
+	puts_(" pages: ");
+	putdec(m->pages_in_place);
+	puts_(" in place, ");
 	putdec(m->nchunks);
-	puts_(" chunks\n");
+	puts_(" chunks to decompress, ");
+	putdec(m->ncopies);
+	puts_(" pages to copy\n");
 	if (own_page_tables(p, m))
 		return 0;
 	puts_("kjump restore: on our own page tables\n");
@@ -193,7 +221,7 @@ uint64_t restore_main(struct kj_restore_params *p)
 	ch = (const void *)((const uint8_t *)m + m->chunks_off);
 	cur.ext = (const void *)((const uint8_t *)m + m->extents_off);
 	cur.n = m->nextents;
-	cur.i = cur.off = 0;
+	cur.i = cur.off = cur.pos = 0;
 	step = m->nchunks / 4 ? m->nchunks / 4 : 1;
 	pages = (const void *)((const uint8_t *)m + m->pages_off);
 	for (uint64_t c = 0; c < m->nchunks; c++) {
@@ -207,6 +235,11 @@ uint64_t restore_main(struct kj_restore_params *p)
 			fail("a chunk is larger than its buffers or its page list");
 			return 0;
 		}
+		if (ch[c].stream_first < cur.pos) {
+			fail("the chunks are out of stream order");
+			return 0;
+		}
+		skip_to(&cur, ch[c].stream_first);
 		/* gather the frame from the pages kjump left it in */
 		for (uint64_t i = 0; i < npg; i++)
 			copy_page((uint64_t)(uintptr_t)(cin + i * 4096),
@@ -235,12 +268,26 @@ uint64_t restore_main(struct kj_restore_params *p)
 			puts_("%\n");
 		}
 	}
+	if (m->ncopies) {
+		if (m->copies_first_page + (m->ncopies + 255) / 256 > m->npages) {
+			fail("the copy list is longer than its page list");
+			return 0;
+		}
+		puts_("kjump restore: copying single pages\n");
+	}
+	for (uint64_t i = 0; i < m->ncopies; i++) {
+		const struct kj_restore_copy *cp = (const void *)(uintptr_t)
+			(pages[m->copies_first_page + i / 256] + (i % 256) * sizeof(*cp));
+
+		copy_page(cp->dst, (const void *)(uintptr_t)cp->src);
+		copied++;
+	}
 	for (uint64_t i = 0; i < cur.n; i++)
 		if (cur.ext[i].kind == 2) {
 			zero_pages(cur.ext[i].pfn * 4096, cur.ext[i].npages);
 			zeroed += cur.ext[i].npages;
 		}
-	if (placed != m->pages_data || zeroed != m->pages_zero) {
+	if (placed + copied + m->pages_in_place != m->pages_data || zeroed != m->pages_zero) {
 		fail("page counts do not match the image");
 		return 0;
 	}

@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <stdio.h>
+
 #include "../../lib/image_state.h"
 
 static void test_known(void **state)

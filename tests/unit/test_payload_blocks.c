@@ -78,8 +78,14 @@ static void test_restore_layout(void **state)
 	assert_memory_equal(&p, "KJRSTP1", 8);
 	for (unsigned i = 1; i <= 10; i++)
 		assert_int_equal(le64(&p, 8 * i), i);
-	assert_memory_equal(&m, "KJRSMN1", 8);
-	assert_int_equal(sizeof(m), 112);
+	assert_memory_equal(&m, "KJRSMN2", 8);
+	assert_int_equal(sizeof(m), 136);
+	assert_int_equal(offsetof(struct kj_restore_manifest, ncopies), 88);
+	assert_int_equal(offsetof(struct kj_restore_manifest, copies_first_page), 96);
+	assert_int_equal(offsetof(struct kj_restore_manifest, pages_in_place), 120);
+	assert_int_equal(sizeof(struct kj_restore_chunk), 24);
+	assert_int_equal(offsetof(struct kj_restore_chunk, stream_first), 16);
+	assert_int_equal(sizeof(struct kj_restore_copy), 16);
 }
 
 /* The symbol `name` in the ELF's symbol table; fails if absent. */

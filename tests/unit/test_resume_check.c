@@ -371,7 +371,7 @@ static int fetch(void *arg, uint64_t i, void *buf, struct kj_err *e)
 	return 0;
 }
 
-static void passed(void *arg, uint64_t i, const void *buf)
+static void passed(void *arg, uint64_t i, const void *buf, const void *pages)
 {
 	struct run *r = arg;
 

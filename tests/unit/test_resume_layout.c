@@ -9,13 +9,13 @@
  * aligned inward, minus every extent, exactly (by hand, and against a
  * page-by-page model on random maps, with RAM also given as touching
  * pieces and extents running across the seams). kj_resume_layout_make: payload and manifest
- * in free runs, chunks packed whole and in order into at most 14
- * segments, nothing overlapping anything else or any extent, every chunk
- * inside its segment, the whole accepted by kj_segments_check; refusals
- * (data that does not fit, in bytes or in runs; more than half of RAM; no
- * room for the payload). The reserve for the resume kernel's own memory
- * (B's check before it powers off): fits exactly, refused a page over,
- * with the numbers, and a reserve larger than all the free memory.
+ * in the smallest free runs that hold them, nothing overlapping anything
+ * else or any extent, the whole accepted by kj_segments_check; refusals
+ * (restore code larger than the free memory, or than any run). The
+ * reserve for the resume kernel's own memory and kjump resume's tables
+ * (B's check before it powers off: A's free memory must hold as many of
+ * A's pages, with a copy-list entry each): fits exactly, refused a page
+ * over, with the numbers, and a reserve larger than all the free memory.
  * kj_resume_layout_plan: B's plan for A's RAM from the memory map is the
  * one make gives for the same sizes.
  */
@@ -420,7 +420,7 @@ static void test_make_best_fit(void **state)
 	qemu_ram(&c);
 	/* the payload takes the run just big enough (20 MiB), the manifest
 	 * the 1 MiB one */
-	in = (struct kj_resume_layout_in){ &f->img, &c, 20 * MiB, KJ_PAGE_SIZE, 300 * MiB, 0 };
+	in = (struct kj_resume_layout_in){ &f->img, &c, 20 * MiB, KJ_PAGE_SIZE, 0, 0 };
 	if (kj_resume_layout_make(&in, &p, &e))
 		fail_msg("kj_resume_layout_make: %s", e.msg);
 	check_plan(&in, &p);
@@ -442,7 +442,7 @@ static void test_usable(void **state)
 
 	qemu_image(f);
 	qemu_ram(&c);
-	in = (struct kj_resume_layout_in){ &f->img, &c, 3 * MiB, 5 * KJ_PAGE_SIZE, MiB, 0 };
+	in = (struct kj_resume_layout_in){ &f->img, &c, 3 * MiB, 5 * KJ_PAGE_SIZE, 0, 0 };
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
 	check_plan(&in, &p);
 	for (uint64_t pa = 0; pa < 2 * GiB; pa += KJ_PAGE_SIZE) {
@@ -465,6 +465,8 @@ static void test_usable(void **state)
 	free(f);
 }
 
+/* In C itself (no reserve: kjump resume finds out by holding memory),
+ * only restore code larger than all the free memory is refused here. */
 static void test_refuse_does_not_fit(void **state)
 {
 	struct fake *f = fake_new();
@@ -475,16 +477,12 @@ static void test_refuse_does_not_fit(void **state)
 
 	qemu_image(f);
 	qemu_ram(&c);
-	/* more data than all the free memory (544 MiB) */
-	in = (struct kj_resume_layout_in){ &f->img, &c, MiB, KJ_PAGE_SIZE, 560 * MiB, 0 };
+	/* more than all the free memory (557952 KiB) */
+	in = (struct kj_resume_layout_in){ &f->img, &c, 560 * MiB, KJ_PAGE_SIZE, 0, 0 };
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
 	assert_int_equal(e.code, ENOSPC);
-	assert_non_null(strstr(e.msg, "560 MiB of compressed data"));
-	assert_non_null(strstr(e.msg, "(544 MiB here)"));
-	assert_non_null(strstr(e.msg, "this image cannot be resumed on this machine"));
-	/* just fits */
-	in.data_bytes = 544 * MiB - MiB - KJ_PAGE_SIZE;
-	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
+	assert_non_null(strstr(e.msg, "the restore code (573444 KiB) does not fit in the "
+			       "557952 KiB the saved system does not need here"));
 	kj_ranges_free(&c);
 	free(f);
 }
@@ -513,8 +511,10 @@ static void test_refuse_no_room_for_payload(void **state)
 	free(f);
 }
 
-/* B's check: what is left after the resume kernel's reserve must hold
- * the payload, the manifest and the data. */
+/* B's check: the free memory must hold the restore code, and as many of
+ * A's pages as the resume kernel and kjump resume may keep of theirs
+ * (reserve + overhead), with 1/256 more for their copy-list entries and a
+ * page of rounding each way. */
 static void test_reserve(void **state)
 {
 	struct fake *f = fake_new();
@@ -522,32 +522,37 @@ static void test_reserve(void **state)
 	struct kj_resume_layout p;
 	struct kj_err e = { 0 };
 	struct kj_resume_layout_in in;
-	uint64_t need = MiB + KJ_PAGE_SIZE + 300 * MiB;
 
 	qemu_image(f);
 	qemu_ram(&c);
-	in = (struct kj_resume_layout_in){ &f->img, &c, MiB, KJ_PAGE_SIZE, 300 * MiB, 0 };
-	/* fits exactly: free (544.875 MiB) less the reserve is all it needs */
-	in.reserve_bytes = 0x220e0000 - need;
+	in = (struct kj_resume_layout_in){ &f->img, &c, MiB, KJ_PAGE_SIZE, 0, 0 };
+	/* fits exactly: 541.75 MiB, 1/256 more, rounded, 1028 KiB of restore
+	 * code and two pages are all the free 544.875 MiB */
+	in.reserve_bytes = 0x21dbf000;
 	if (kj_resume_layout_make(&in, &p, &e))
 		fail_msg("kj_resume_layout_make: %s", e.msg);
 	check_plan(&in, &p);
 	assert_int_equal(p.free_bytes, 0x220e0000);
-	/* a page more reserve: refused, with the numbers and the shortfall */
-	in.reserve_bytes += KJ_PAGE_SIZE;
+	/* the same split between reserve and kjump's tables */
+	in.reserve_bytes = 0x21dbf000 - 16 * MiB;
+	in.overhead_bytes = 16 * MiB;
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
+	/* a page more: refused, with the numbers and the shortfall */
+	in.overhead_bytes += KJ_PAGE_SIZE;
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
 	assert_int_equal(e.code, ENOSPC);
-	assert_non_null(strstr(e.msg, "compressed data 300 MiB + restore code 1028 KiB do not "
-			       "fit in the 544 MiB the saved system does not need, less "
-			       "243 MiB for the resume kernel's own memory (1 MiB short)"));
-	/* the same sizes with no reserve fit, as C itself plans them */
-	in.reserve_bytes = 0;
+	assert_non_null(strstr(e.msg, "the saved system leaves 544 MiB of RAM free; the "
+			       "resume kernel's own memory (525 MiB, --resume-reserve), "
+			       "kjump resume's tables (16 MiB) and the restore code (1028 "
+			       "KiB) need 545 MiB of it (1 MiB short)"));
+	/* no reserve: C itself, which finds out by holding memory */
+	in.reserve_bytes = in.overhead_bytes = 0;
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
 	/* a reserve larger than all the free memory: refused, no wrap-around */
 	in.reserve_bytes = 4 * GiB;
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
-	assert_non_null(strstr(e.msg, "less 4096 MiB for the resume kernel"));
-	assert_non_null(strstr(e.msg, "(3853 MiB short)"));	/* 4096 + 301 - 544.875 */
+	assert_non_null(strstr(e.msg, "(4096 MiB, --resume-reserve)"));
+	assert_non_null(strstr(e.msg, "need 4114 MiB of it (3569 MiB short)"));
 	/* the default: 224 MiB and 1/64 of the saved RAM */
 	assert_int_equal(kj_resume_reserve_default(GiB), 240 * MiB);
 	assert_int_equal(kj_resume_reserve_default(6 * GiB), 320 * MiB);
@@ -585,14 +590,14 @@ static void test_plan_from_saved_ram(void **state)
 	kj_resume_layout_sizes(&f->img, &maps2, 2 * MiB, &sz2);
 	assert_memory_equal(&sz, &sz2, sizeof(sz));
 	struct kj_resume_layout_in in = { &f->img, &ram, sz.payload_bytes, sz.manifest_bytes,
-					  sz.data_pages * KJ_PAGE_SIZE, 100 * MiB };
+					  100 * MiB, sz.overhead };
 	assert_int_equal(kj_resume_layout_make(&in, &q, &e), 0);
 	assert_memory_equal(&p, &q, sizeof(p));
 	/* more reserve than is left: the plan fails the same way */
 	kj_ranges_free(&maps);
 	assert_int_equal(kj_resume_layout_plan(&f->img, &ram, 2 * MiB, 540 * MiB, &maps, &sz,
 					       &p, &e), -1);
-	assert_non_null(strstr(e.msg, "less 540 MiB for the resume kernel"));
+	assert_non_null(strstr(e.msg, "(540 MiB, --resume-reserve)"));
 	/* an image with no RAM in its memory map cannot be planned for */
 	f->img.nmemmap = 0;
 	kj_ranges_free(&ram);

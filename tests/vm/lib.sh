@@ -134,6 +134,22 @@ vm_fresh_disks() {
 	truncate -s "${1:-1400M}" "$OUT/vdb.img"
 }
 
+# vm_stock_resume_initramfs STOCK_DIR OUT: C's initramfs for Debian's stock
+# kernel in STOCK_DIR (vm_kernel_stock): resume-c.sh with the kernel's
+# virtio_blk module, which that kernel does not have built in.
+vm_stock_resume_initramfs() {
+	local s=$1 out=$2 mod
+	mod=$(find "$s/lib/modules" -name 'virtio_blk.ko*' | head -n1)
+	[ -n "$mod" ] || { echo "FAIL: no virtio_blk module in the stock kernel package"; return 1; }
+	case $mod in
+	*.xz) xz -dc "$mod" >"${out%/*}/virtio_blk.ko" ;;
+	*.zst) zstd -qdc "$mod" >"${out%/*}/virtio_blk.ko" ;;
+	*) cp "$mod" "${out%/*}/virtio_blk.ko" ;;
+	esac
+	vm_initramfs "$out" "$KJ_TOP/tests/vm/guest/resume-c.sh" \
+		"${out%/*}/virtio_blk.ko:/lib/modules/virtio_blk.ko"
+}
+
 # hibernate_then_resume C_KERNEL C_INITRD: run 1 boots A on the test kernel
 # (tests/vm/guest/hibernate-a.sh), which hibernates and powers off; run 2
 # boots C_KERNEL, which resumes A; A's verdict ends run 2's console log.

@@ -10,11 +10,14 @@
  * lies in pages the saved system A does not need back, so restoring A's
  * pages never overwrites anything still to be used.
  *
- * The compressed chunks are not kexec segments: they stay in the pages of
- * `kjump resume`'s own memory where C read them, pages kjump chose (and
- * pinned) because A does not need them. The kernel's kexec leaves them
- * alone, and the manifest lists them page by page, so neither the 16
- * segments nor the half-of-RAM limit of kexec_load bound an image.
+ * What the payload still has to place is not in kexec segments: it stays
+ * in pages of `kjump resume`'s own memory, which kjump pinned and the
+ * kernel's kexec leaves alone. Pages of A whose frame kjump held are
+ * already in place; the rest wait in spare pages (free in A), as chunks
+ * still compressed or as single pages with a copy list
+ * (lib/resume_placement.h). The manifest lists the spare pages one by
+ * one, so neither the 16 segments nor the half-of-RAM limit of
+ * kexec_load bound an image.
  */
 #ifndef KJUMP_RESTORE_H
 #define KJUMP_RESTORE_H
@@ -22,7 +25,7 @@
 #include "layout.h"
 
 #define KJ_RESTORE_PARAMS_MAGIC   KJ_U64(0x31505453524a4b)	/* "KJRSTP1" */
-#define KJ_RESTORE_MANIFEST_MAGIC KJ_U64(0x314e4d53524a4b)	/* "KJRSMN1" */
+#define KJ_RESTORE_MANIFEST_MAGIC KJ_U64(0x324e4d53524a4b)	/* "KJRSMN2" */
 
 /* struct kj_restore_params; payload/restore/entry.S reads stack_top and
  * fs_area through these offsets (see layout.h). */
@@ -65,11 +68,21 @@ struct kj_restore_extent {
 	uint32_t reserved;
 };
 
+/* A chunk the payload decompresses: in stream order; chunks whose pages
+ * kjump placed itself are not listed. */
 struct kj_restore_chunk {
 	uint64_t first_page;		/* index in the page list */
 	uint32_t csize;			/* its zstd frame: csize bytes from the
 					 * start of its first listed page on */
-	uint32_t npages;		/* stream pages it holds */
+	uint32_t npages;		/* stream pages it holds ... */
+	uint64_t stream_first;		/* ... from this one on */
+};
+
+/* A page waiting in a spare page: copied to dst as it is. The copy list
+ * lies in spare pages too, 256 entries to a page, from page list index
+ * copies_first_page on. */
+struct kj_restore_copy {
+	uint64_t src, dst;		/* physical, page aligned */
 };
 
 struct kj_restore_range {
@@ -84,8 +97,10 @@ struct kj_restore_manifest {
 	uint64_t nextents, extents_off;	/* offsets from the manifest's start */
 	uint64_t nchunks, chunks_off;
 	uint64_t nranges, ranges_off;
-	uint64_t npages, pages_off;	/* uint64_t[]: where compressed bytes are */
+	uint64_t npages, pages_off;	/* uint64_t[]: the spare pages used */
+	uint64_t ncopies, copies_first_page;	/* the copy list */
 	uint64_t pages_data, pages_zero;
+	uint64_t pages_in_place;	/* data pages kjump placed itself */
 	uint64_t console;		/* COM port for progress, 0: none */
 };
 
@@ -106,12 +121,14 @@ KJ_LAYOUT_SIZE(struct kj_restore_params, KJ_RESTORE_PARAMS_SIZE);
  * built by two compilations (hosted and freestanding): no padding, and
  * the sizes kjump's offsets assume. */
 KJ_LAYOUT_SIZE(struct kj_restore_extent, 24);
-KJ_LAYOUT_SIZE(struct kj_restore_chunk, 16);
+KJ_LAYOUT_SIZE(struct kj_restore_chunk, 24);
+KJ_LAYOUT_SIZE(struct kj_restore_copy, 16);
 KJ_LAYOUT_SIZE(struct kj_restore_range, 16);
 KJ_LAYOUT_FIELD(struct kj_restore_manifest, levels, 16);
 KJ_LAYOUT_FIELD(struct kj_restore_manifest, nextents, 24);
-KJ_LAYOUT_FIELD(struct kj_restore_manifest, console, 104);
-KJ_LAYOUT_SIZE(struct kj_restore_manifest, 112);
+KJ_LAYOUT_FIELD(struct kj_restore_manifest, ncopies, 88);
+KJ_LAYOUT_FIELD(struct kj_restore_manifest, console, 128);
+KJ_LAYOUT_SIZE(struct kj_restore_manifest, 136);
 #endif
 
 #endif

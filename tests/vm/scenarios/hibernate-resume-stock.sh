@@ -3,15 +3,6 @@
 run() {
 	local s
 	s=$(vm_kernel_stock) || { echo "FAIL: could not fetch Debian's stock kernel"; return 1; }
-	local mod
-	mod=$(find "$s/lib/modules" -name 'virtio_blk.ko*' | head -n1)
-	[ -n "$mod" ] || { echo "FAIL: no virtio_blk module in the stock kernel package"; return 1; }
-	case $mod in
-	*.xz) xz -dc "$mod" >"$OUT/virtio_blk.ko" ;;
-	*.zst) zstd -qdc "$mod" >"$OUT/virtio_blk.ko" ;;
-	*) cp "$mod" "$OUT/virtio_blk.ko" ;;
-	esac
-	vm_initramfs "$OUT/c.gz" "$KJ_TOP/tests/vm/guest/resume-c.sh" \
-		"$OUT/virtio_blk.ko:/lib/modules/virtio_blk.ko"
+	vm_stock_resume_initramfs "$s" "$OUT/c.gz" || return 1
 	hibernate_then_resume "$s/vmlinuz" "$OUT/c.gz"
 }
