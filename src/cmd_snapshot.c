@@ -28,6 +28,7 @@
 
 #include "b_loader.h"
 #include "cli.h"
+#include "page_cache.h"
 #include "save.h"
 #include "state_file.h"
 #include "../lib/cpio.h"
@@ -44,7 +45,7 @@ struct snap_opts {
 	uint64_t reserve, resume_reserve;
 	unsigned threads;
 	int level;
-	bool force, verbose, hibernate;
+	bool force, verbose, hibernate, keep_caches;
 };
 
 static void help(bool hib)
@@ -77,11 +78,38 @@ static void help(bool hib)
 		printf("      --resume-reserve SIZE  memory the resume kernel needs for itself\n"
 		       "                       (its kernel, initramfs, kjump): B powers off only\n"
 		       "                       if the image fits beside it (default 224 MiB +\n"
-		       "                       RAM/64; see kjump(8), LIMITS)\n");
+		       "                       RAM/64; see kjump(8), LIMITS)\n"
+		       "      --keep-caches    keep the clean page cache: by default it is\n"
+		       "                       dropped first when over 2/5 of RAM is in use,\n"
+		       "                       as the kernel's hibernation frees memory\n");
 	printf(
 	       "  -f, --force          overwrite a target with a foreign signature\n"
 	       "  -v, --verbose        show B's plan\n"
 	       "  -h, --help           show this help\n");
+}
+
+/* Before a hibernation: the kernel's own frees memory down to its image
+ * size first (src/page_cache.h). A failure only costs a larger image. */
+static void drop_caches_if_full(void)
+{
+	char *t = NULL;
+	struct kj_err e;
+	uint64_t total, free_bytes, freed;
+
+	if (kj_read_text("/proc/meminfo", &t, NULL, &e))
+		return;
+	total = kj_meminfo_total(t);
+	free_bytes = kj_meminfo_bytes(t, "MemFree:");
+	free(t);
+	if (!kj_page_cache_worth_dropping(total, free_bytes))
+		return;
+	if (kj_page_cache_drop(&freed, &e))
+		kj_info("warning: %s; the image will hold the page cache too", e.msg);
+	else
+		kj_info("hibernate: %llu of %llu MiB in use: dropped %llu MiB of clean page "
+			"cache first (--keep-caches keeps it)",
+			(unsigned long long)((total - free_bytes) >> 20),
+			(unsigned long long)(total >> 20), (unsigned long long)(freed >> 20));
 }
 
 /* The running kernel's image, where distributions keep it. */
@@ -414,6 +442,8 @@ static int run(const struct snap_opts *o)
 	}
 	kj_target_close(&t);
 	STEP("target tagged");
+	if (o->hibernate && !o->keep_caches)
+		drop_caches_if_full();
 	kj_info("%s: switching to B (%s), which writes the image to %s", purpose,
 		reuse ? "already booted" : "boots first", o->to);
 	if (kj_switch_to_b(&st, &frozen, &e))
@@ -534,6 +564,7 @@ static int parse(int argc, char **argv, bool hib)
 		{ "threads", required_argument, NULL, 'j' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "resume-reserve", required_argument, NULL, 'R' },
+		{ "keep-caches", no_argument, NULL, 'K' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -567,6 +598,12 @@ static int parse(int argc, char **argv, bool hib)
 						      "a snapshot does not power off");
 			if (kj_opt_size("--resume-reserve", optarg, &o.resume_reserve))
 				return KJ_EXIT_USAGE;
+			break;
+		case 'K':
+			if (!hib)
+				return kj_usage_error("--keep-caches is for kjump hibernate: "
+						      "a snapshot keeps the page cache");
+			o.keep_caches = true;
 			break;
 		case 'f': o.force = true; break;
 		case 'v': o.verbose = true; break;

@@ -19,6 +19,10 @@ kjump hibernate --to /dev/vdb --kernel /b/bzImage > /tmp/hib.out 2>&1; rc=$?
 cat /tmp/hib.out
 [ $rc = 0 ] || fail "kjump hibernate exited $rc: $(tail -n 2 /tmp/hib.out)"
 grep -q "resumed from hibernation" /tmp/hib.out || fail "kjump hibernate did not report a resume"
+# over 2/5 of RAM in use: A dropped its clean page cache first, as the
+# kernel's hibernation frees memory
+grep -Eq "in use: dropped [0-9]+ MiB of clean page cache first" /tmp/hib.out ||
+	fail "kjump hibernate did not drop the page cache of a full machine"
 [ "$(cat /proc/sys/kernel/random/boot_id)" = "$boot1" ] || fail "boot id changed: this is not the same system"
 usleep 300000
 c2=$(cat /tmp/counter)

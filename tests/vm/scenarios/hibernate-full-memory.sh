@@ -9,7 +9,7 @@ run() {
 	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
 	s=$(vm_kernel_stock) || { echo "FAIL: could not fetch Debian's stock kernel"; return 1; }
 	vm_stock_resume_initramfs "$s" "$OUT/c.gz" || return 1
-	vm_fresh_disks 3G
+	vm_fresh_disks 4300M	# the target must hold all of RAM, incompressible
 	vm_initramfs "$OUT/a.gz" "$KJ_TOP/tests/vm/guest/hibernate-full-memory-a.sh" "$k:/b/bzImage"
 	vm_run "$OUT/run1-A.log" "$k" "$OUT/a.gz" --mem 4G --smp 2 --timeout 1200 \
 		--disk "$OUT/vda.img" --disk "$OUT/vdb.img"
