@@ -4,7 +4,8 @@
  * (kj_img_open and its validation of header and index), `verify` (every
  * chunk read, checked and decompressed), the view of A's memory from the
  * image (a_memory_from_image.c), the export core builder and writer
- * (lib/image_export.c) and the resume planner (lib/resume_layout.c).
+ * (lib/image_export.c) and the resume planner (lib/resume_layout.c,
+ * lib/resume_placement.c).
  *
  * An input is the bytes of a target. It must be refused with a message,
  * or give an image whose documented invariants hold (image.h), whose
@@ -26,6 +27,7 @@
 #include "../../lib/image_export.h"
 #include "../../lib/memmap.h"
 #include "../../lib/resume_layout.h"
+#include "../../lib/resume_placement.h"
 
 #define CHECK(c) do { if (!(c)) __builtin_trap(); } while (0)
 /* Pages of each extent the walk reads (its first ones and its last). */
@@ -122,6 +124,44 @@ static void export(struct kj_img *img)
 	kj_export_plan_free(&p);
 }
 
+/* kjump resume holding pages of this RAM (the first 64 Ki of them):
+ * the accounts stay consistent, each destination is one of A's data
+ * pages, and the spare pages needed never exceed what the chunks' frames
+ * and their copy list can take. */
+static void hold(struct kj_img *img, const struct kj_ranges *c_ram,
+		 const struct kj_resume_layout *lay)
+{
+	struct kj_resume_placement pl;
+	struct kj_err e = { 0 };
+	uint64_t held = 0, frames = 0;
+
+	if (kj_resume_placement_init(&pl, img, lay, &e)) {
+		CHECK(msg_ok(&e));
+		return;
+	}
+	for (uint64_t c = 0; c < img->nchunks; c++)
+		frames += (img->chunk[c].csize + KJ_IMG_PAGE_SIZE - 1) / KJ_IMG_PAGE_SIZE;
+	CHECK(kj_resume_placement_needed(&pl) <= frames + frames / 256 + 1);
+	for (size_t i = 0; i < c_ram->n && held < 65536; i++)
+		for (uint64_t pa = kj_align_up(c_ram->r[i].start, KJ_IMG_PAGE_SIZE);
+		     pa + KJ_IMG_PAGE_SIZE <= c_ram->r[i].end && held < 65536;
+		     pa += KJ_IMG_PAGE_SIZE, held++) {
+			uint64_t s = UINT64_MAX;
+			int kind = -1;
+
+			if (kj_resume_placement_hold(&pl, pa, &s) != KJ_HELD_DESTINATION)
+				continue;
+			CHECK(s < img->hdr.pages_data);
+			CHECK(kj_img_find_page(img, pa / KJ_IMG_PAGE_SIZE, &kind, NULL) == 0 &&
+			      kind == KJ_EXT_DATA);
+		}
+	CHECK(pl.spare + pl.in_place + pl.unused == held);
+	CHECK(kj_resume_placement_needed(&pl) <= frames + frames / 256 + 1);
+	for (uint64_t c = 0; c < img->nchunks; c++)
+		CHECK(pl.missing[c] <= img->chunk[c].npages);
+	kj_resume_placement_free(&pl);
+}
+
 /* Plan a resume on a machine with exactly A's RAM. */
 static void plan(struct kj_img *img)
 {
@@ -167,6 +207,7 @@ static void plan(struct kj_img *img)
 			CHECK(kj_img_find_page(img, pa / KJ_IMG_PAGE_SIZE, &kind, NULL) == 0);
 			CHECK(kind == 0);
 		}
+		hold(img, &c_ram, &lay);
 	} else {
 		CHECK(msg_ok(&e));
 	}
