@@ -241,7 +241,9 @@ bool kj_fs_changed(const struct kj_img_fs *then, const struct kj_fs_id *now,
 			if (now->counter > then->counter)
 				add(buf, n, " (%u mount%s)", d, d == 1 ? "" : "s");
 		} else {
-			add(buf, n, "its superblock changed (mount count still %llu)",
+			add(buf, n, "its superblock changed without a read-write mount "
+			    "(mount count still %llu): a read-only mount replayed its "
+			    "journal, or a tool such as e2fsck or tune2fs rewrote it",
 			    (unsigned long long)now->counter);
 		}
 		if (now->wtime != then->wtime) {
