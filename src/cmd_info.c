@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fs_devices.h"
 #include "../lib/image.h"
 #include "../lib/text.h"
 
@@ -114,6 +115,7 @@ static void print_info(const struct kj_img *img, bool json)
 	       data_mib, comp_mib, ratio, (unsigned long long)h->nchunks);
 	printf("image:      %.1f MiB on a %.1f MiB target\n", h->target_min_size / 1048576.0,
 	       img->target_size / 1048576.0);
+	kj_fs_print(img);
 }
 
 int cmd_info(int argc, char **argv)
