@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "../lib/fs_fingerprint.h"
+#include "../lib/mountinfo.h"
 
 #define REQ_MAGIC	0x31514552534a4b4bULL	/* "KKJSREQ1" in memory */
 #define PROBE_ALLOC	((KJ_FS_PROBE_BYTES + 4095u) & ~4095u)
@@ -98,23 +99,6 @@ static int dev_path(dev_t dev, const char *name, const char *dir, char *path, si
 /* ------------------------------------------------------------------ */
 /* A                                                                   */
 
-/* mountinfo and /proc/swaps escape blanks and backslashes as \ooo. */
-static void unescape(char *s)
-{
-	char *d = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 3;
-		} else {
-			*d++ = *s;
-		}
-	}
-	*d = 0;
-}
-
 struct list {
 	struct kj_img_fs fs[KJ_IMG_MAX_FS];
 	size_t n;
@@ -180,29 +164,16 @@ static void collect_mounts(struct list *l)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		char *w[64], *save = NULL;
-		int nw = 0, dash = -1;
-
-		for (char *t = strtok_r(line, " \n", &save); t && nw < 64;
-		     t = strtok_r(NULL, " \n", &save)) {
-			if (dash < 0 && nw >= 6 && !strcmp(t, "-"))
-				dash = nw;
-			w[nw++] = t;
-		}
-		if (dash < 0 || nw < dash + 4)
-			continue;
-		/* the superblock's options: the filesystem, not this mount */
-		const char *sopt = w[dash + 3];
-		if (strncmp(sopt, "rw", 2) || (sopt[2] && sopt[2] != ','))
-			continue;
-		char name[64];
+		struct kj_mount m;
+		char name[64], mm[32];
 		dev_t dev;
 
-		unescape(w[4]);
-		unescape(w[dash + 2]);
-		if (mount_dev(w[2], w[dash + 2], &dev, name, sizeof(name)))
+		if (kj_mountinfo_parse(line, &m) || !m.writable)
+			continue;
+		snprintf(mm, sizeof(mm), "%u:%u", m.major, m.minor);
+		if (mount_dev(mm, m.source, &dev, name, sizeof(name)))
 			continue;	/* not on a block device: tmpfs, proc, nfs */
-		add_dev(l, dev, w[dash + 1], name, w[4], true);
+		add_dev(l, dev, m.fstype, name, m.mountpoint, true);
 	}
 	fclose(f);
 }
@@ -219,16 +190,15 @@ static void collect_swaps(struct list *l)
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char *save = NULL, *file = strtok_r(line, " \t\n", &save);
-		char *type = strtok_r(NULL, " \t\n", &save);
+		const char *file;
+		bool part;
 		struct stat st;
 
-		if (!file || !type)
+		if (kj_swaps_parse(line, &file, &part) || stat(file, &st))
 			continue;
-		unescape(file);
-		if (!strcmp(type, "partition") && !stat(file, &st) && S_ISBLK(st.st_mode)) {
+		if (part && S_ISBLK(st.st_mode)) {
 			add_dev(l, st.st_rdev, "swap", file, "", true);
-		} else if (!stat(file, &st)) {
+		} else {
 			/* a swap file: its blocks are written past its filesystem,
 			 * whose own fingerprint does not see them */
 			struct kj_img_fs *e = add_dev(l, st.st_dev, "swap", file, "", false);
