@@ -249,6 +249,7 @@ uint64_t kj_img_worst_case_size_cp(uint64_t pages, uint32_t chunk_pages)
 	index = sat_add(index, KJ_IMG_MAX_VMCOREINFO);
 	index = sat_add(index, (uint64_t)KJ_IMG_MAX_VMAP *
 			sizeof(struct kj_img_vmap));
+	index = sat_add(index, (uint64_t)KJ_IMG_MAX_FS * sizeof(struct kj_img_fs));
 	index = sat_add(index, 8 * KJ_SECT_MAX + KJ_IMG_ALIGN);
 	return sat_add(sat_add(KJ_IMG_DATA_OFFSET, data), index);
 }

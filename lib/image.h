@@ -58,6 +58,7 @@
 #define KJ_IMG_MAX_REMAP	(1u << 20)	/* entries: a 4 GiB region, page by page */
 #define KJ_IMG_MAX_VMAP		8192u		/* entries */
 #define KJ_IMG_MAX_VMCOREINFO	65536u		/* bytes */
+#define KJ_IMG_MAX_FS		64u		/* filesystem entries */
 /* Page frame numbers must keep pfn * 4096 inside 64 bits. */
 #define KJ_IMG_MAX_PFN		(1ULL << 52)
 /* x86_64 physical addresses have at most 52 bits (the architectural
@@ -234,6 +235,12 @@ int kj_img_writer_set_remap(struct kj_img_writer *w,
 int kj_img_writer_set_vmap(struct kj_img_writer *w,
 			   const struct kj_img_vmap *v, size_t n,
 			   struct kj_err *e);
+/* The filesystems section: written (even with n == 0) once this is
+ * called; at most KJ_IMG_MAX_FS entries, each valid as the reader
+ * demands (see kj_img_open()). */
+int kj_img_writer_set_filesystems(struct kj_img_writer *w,
+				  const struct kj_img_fs *f, size_t n,
+				  struct kj_err *e);
 /* Trailing NULs are dropped; any other NUL is refused. */
 int kj_img_writer_set_vmcoreinfo(struct kj_img_writer *w, const char *text,
 				 size_t len, struct kj_err *e);
@@ -279,6 +286,9 @@ struct kj_img {
 	uint64_t nvmap;
 	const char *vmcoreinfo;		/* NOT NUL-terminated; no NUL inside */
 	uint64_t vmcoreinfo_len;
+	bool have_fs;			/* the image has a filesystems section */
+	const struct kj_img_fs *fs;	/* see kj_img_fs_valid() */
+	uint64_t nfs;
 
 	/* Scratch for kj_img_read_chunk(): so a kj_img must not be used by
 	 * two threads at once (open the target once per thread instead). */
@@ -313,7 +323,8 @@ struct kj_img {
  *           data_offset + data_bytes; 0 < csize <=
  *           ZSTD_compressBound(npages * 4096).
  *   others  at most KJ_IMG_MAX_MEMMAP memmap ranges, KJ_IMG_MAX_REMAP
- *           remap and KJ_IMG_MAX_VMAP vmap entries, KJ_IMG_MAX_VMCOREINFO
+ *           remap, KJ_IMG_MAX_VMAP vmap and KJ_IMG_MAX_FS filesystem
+ *           entries (each kj_img_fs_valid()), KJ_IMG_MAX_VMCOREINFO
  *           bytes of VMCOREINFO text without NUL; memmap ranges start <
  *           end <= KJ_IMG_MAX_PHYS, the RAM ones (type 1) ascending and
  *           disjoint; remap entries npages > 0, inside KJ_IMG_MAX_PFN,
@@ -332,6 +343,11 @@ struct kj_img {
 int kj_img_open(struct kj_img *img, int fd, uint64_t target_size,
 		struct kj_err *e);
 void kj_img_close(struct kj_img *img);
+
+/* An entry of the filesystems section as the reader accepts it: known
+ * kind and status, CHECKED only for a known kind, every string
+ * NUL-terminated. Writer and reader both hold entries to this. */
+bool kj_img_fs_valid(const struct kj_img_fs *f);
 
 /* -1 with the reason unless img is complete and in state COMPLETE (the
  * reason from kj_img_resume_allowed() when the state is the problem). */

@@ -62,6 +62,7 @@ enum kj_img_sect_type {
 	KJ_SECT_REMAP = 4,	/* struct kj_img_remap[]: see below */
 	KJ_SECT_VMCOREINFO = 5,	/* A's VMCOREINFO note text, NUL-free */
 	KJ_SECT_VMAP = 6,	/* struct kj_img_vmap[]: A's virtual mappings */
+	KJ_SECT_FILESYSTEMS = 7, /* struct kj_img_fs[]: A's writable disks */
 	KJ_SECT_MAX = 8,
 };
 
@@ -125,6 +126,46 @@ struct kj_img_vmap {
 	uint64_t vaddr;
 	uint64_t size;
 };
+
+/*
+ * A block device the saved system had mounted read-write, or used as
+ * swap, and what B found on it while A was frozen (lib/fs_fingerprint.h
+ * says what each fingerprint covers). `resume` reads each one again and
+ * refuses when one moved on. Optional: images of older writers, and of
+ * `kjump save` run by hand, have no such section (then nothing is known);
+ * a writer that asked A has one, possibly with no entries.
+ */
+enum kj_img_fs_kind {
+	KJ_FS_UNKNOWN = 0,	/* a type kjump cannot fingerprint */
+	KJ_FS_EXT = 1,		/* ext2, ext3, ext4 */
+	KJ_FS_XFS = 2,
+	KJ_FS_BTRFS = 3,
+	KJ_FS_SWAP = 4,		/* a swap partition (Linux swap v1 header) */
+};
+
+enum kj_img_fs_status {
+	KJ_FS_CHECKED = 1,	/* fingerprint taken by B: resume compares it */
+	KJ_FS_UNSUPPORTED = 2,	/* kind UNKNOWN, or a swap file: not checked */
+	KJ_FS_NOT_IN_B = 3,	/* B could not find or read it: not checked */
+};
+
+struct kj_img_fs {
+	uint32_t kind;		/* enum kj_img_fs_kind */
+	uint32_t status;	/* enum kj_img_fs_status */
+	uint32_t major, minor;	/* the device number in A */
+	uint8_t uuid[16];	/* the filesystem's (or swap area's) UUID */
+	uint64_t fingerprint;	/* XXH64 of what B read (CHECKED only) */
+	uint64_t counter;	/* ext: mount count; btrfs: generation;
+				 * xfs: the superblock's LSN (v5); else 0 */
+	uint64_t wtime;		/* ext: last write time (Unix); else 0 */
+	uint64_t kbytes_written; /* ext: lifetime KiB written; else 0 */
+	char fstype[16];	/* as A named it: "ext4", "swap" */
+	char label[48];		/* the filesystem's label, maybe cut */
+	char device[64];	/* A's name for it: "/dev/vdc" */
+	char mountpoint[64];	/* where A had it (first seen), maybe cut */
+};
+
+_Static_assert(sizeof(struct kj_img_fs) == 256, "struct kj_img_fs is 256 bytes");
 
 struct kj_img_header {
 	uint64_t magic;			/* KJ_IMG_MAGIC */

@@ -51,6 +51,9 @@ static void drop_index(struct kj_img *img)
 	img->nvmap = 0;
 	img->vmcoreinfo = NULL;
 	img->vmcoreinfo_len = 0;
+	img->have_fs = false;
+	img->fs = NULL;
+	img->nfs = 0;
 }
 
 void kj_img_close(struct kj_img *img)
@@ -173,6 +176,8 @@ static const char *sect_name(uint32_t type)
 		return "vmcoreinfo";
 	case KJ_SECT_VMAP:
 		return "vmap";
+	case KJ_SECT_FILESYSTEMS:
+		return "filesystems";
 	}
 	return "unknown";
 }
@@ -192,6 +197,8 @@ static uint32_t sect_entry_size(uint32_t type)
 		return 1;
 	case KJ_SECT_VMAP:
 		return sizeof(struct kj_img_vmap);
+	case KJ_SECT_FILESYSTEMS:
+		return sizeof(struct kj_img_fs);
 	}
 	return 0;
 }
@@ -216,7 +223,7 @@ static bool check_sections(struct kj_img *img)
 			}
 			continue;
 		}
-		if (s->type > KJ_SECT_VMAP) {
+		if (s->type > KJ_SECT_FILESYSTEMS) {
 			problem(img, "invalid index: section slot %d has unknown "
 				"type %u", i, s->type);
 			return false;
@@ -275,6 +282,11 @@ static bool check_sections(struct kj_img *img)
 		case KJ_SECT_VMAP:
 			img->vmap = p;
 			img->nvmap = s->count;
+			break;
+		case KJ_SECT_FILESYSTEMS:
+			img->have_fs = true;
+			img->fs = p;
+			img->nfs = s->count;
 			break;
 		}
 	}
@@ -410,6 +422,7 @@ static bool check_section_counts(struct kj_img *img)
 		{ "virtual map entries", offsetof(struct kj_img, nvmap), KJ_IMG_MAX_VMAP },
 		{ "bytes of VMCOREINFO", offsetof(struct kj_img, vmcoreinfo_len),
 		  KJ_IMG_MAX_VMCOREINFO },
+		{ "filesystem entries", offsetof(struct kj_img, nfs), KJ_IMG_MAX_FS },
 	};
 
 	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
@@ -571,6 +584,14 @@ static bool check_small_sections(struct kj_img *img)
 			return false;
 		}
 	}
+	for (uint64_t i = 0; i < img->nfs; i++) {
+		if (!kj_img_fs_valid(&img->fs[i])) {
+			problem(img, "invalid index: filesystem entry %llu has an "
+				"unknown kind or status, or an unterminated name",
+				(ull)i);
+			return false;
+		}
+	}
 	if (img->vmcoreinfo_len &&
 	    memchr(img->vmcoreinfo, '\0', img->vmcoreinfo_len)) {
 		problem(img, "invalid index: the VMCOREINFO text holds a NUL");
@@ -649,6 +670,19 @@ int kj_img_open(struct kj_img *img, int fd, uint64_t target_size,
 	else
 		img->problem[0] = '\0';
 	return 0;
+}
+
+bool kj_img_fs_valid(const struct kj_img_fs *f)
+{
+	if (f->kind > KJ_FS_SWAP || f->status < KJ_FS_CHECKED ||
+	    f->status > KJ_FS_NOT_IN_B)
+		return false;
+	if (f->status == KJ_FS_CHECKED && f->kind == KJ_FS_UNKNOWN)
+		return false;
+	return terminated(f->fstype, sizeof(f->fstype)) &&
+	       terminated(f->label, sizeof(f->label)) &&
+	       terminated(f->device, sizeof(f->device)) &&
+	       terminated(f->mountpoint, sizeof(f->mountpoint));
 }
 
 int kj_img_check_resumable(const struct kj_img *img, struct kj_err *e)

@@ -82,6 +82,9 @@ struct kj_img_writer {
 	size_t nvmap;
 	char *vmcoreinfo;
 	size_t vmcoreinfo_len;
+	bool have_fs;
+	struct kj_img_fs *fs;
+	size_t nfs;
 
 	/* Shared, under lock. */
 	pthread_mutex_t lock;
@@ -374,6 +377,7 @@ static void writer_free(struct kj_img_writer *w)
 	free(w->remap);
 	free(w->vmap);
 	free(w->vmcoreinfo);
+	free(w->fs);
 	free(w);
 }
 
@@ -860,6 +864,31 @@ int kj_img_writer_set_vmap(struct kj_img_writer *w,
 	return 0;
 }
 
+int kj_img_writer_set_filesystems(struct kj_img_writer *w,
+				  const struct kj_img_fs *f, size_t n,
+				  struct kj_err *e)
+{
+	struct kj_img_fs *copy = NULL;
+
+	if (n > KJ_IMG_MAX_FS)
+		return kj_fail(e, EINVAL, "%zu filesystems are too many for the "
+			       "image (at most %u)", n, KJ_IMG_MAX_FS);
+	for (size_t i = 0; i < n; i++)
+		if (!kj_img_fs_valid(&f[i]))
+			return kj_fail(e, EINVAL, "filesystem entry %zu is invalid", i);
+	if (n) {
+		copy = malloc(n * sizeof(*f));
+		if (!copy)
+			return kj_fail(e, ENOMEM, "out of memory");
+		memcpy(copy, f, n * sizeof(*f));
+	}
+	free(w->fs);
+	w->fs = copy;
+	w->nfs = n;
+	w->have_fs = true;
+	return 0;
+}
+
 int kj_img_writer_set_vmcoreinfo(struct kj_img_writer *w, const char *text,
 				 size_t len, struct kj_err *e)
 {
@@ -910,7 +939,7 @@ static int write_index(struct kj_img_writer *w, struct kj_err *e)
 {
 	static const uint8_t zeros[8];
 	struct kj_img_header *h = &w->hdr;
-	struct sect_src src[6];
+	struct sect_src src[7];
 	XXH64_state_t *xs;
 	uint64_t off = 0;
 	int n = 0, r = -1;
@@ -931,6 +960,9 @@ static int write_index(struct kj_img_writer *w, struct kj_err *e)
 	if (w->nvmap)
 		src[n++] = (struct sect_src){ KJ_SECT_VMAP,
 			sizeof(struct kj_img_vmap), w->vmap, w->nvmap };
+	if (w->have_fs)	/* even empty: A was asked, and had none */
+		src[n++] = (struct sect_src){ KJ_SECT_FILESYSTEMS,
+			sizeof(struct kj_img_fs), w->fs, w->nfs };
 
 	/* Array sections start 8-byte aligned so that readers (the restore
 	 * payload included) can use them in place. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fs_devices.h"
 #include "../lib/image.h"
 #include "../lib/text.h"
 
@@ -52,6 +53,37 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
+/* ", \"disks\": [...]": the filesystems section; null when the image has
+ * none (an older writer) or is not complete. */
+static void json_disks(const struct kj_img *img)
+{
+	static const char *status[] = { "?", "checked", "unsupported", "not_found_in_b" };
+	char uuid[40];
+
+	printf(", \"disks\": ");
+	if (!img->complete || !img->have_fs) {
+		printf("null");
+		return;
+	}
+	printf("[");
+	for (uint64_t i = 0; i < img->nfs; i++) {
+		const struct kj_img_fs *f = &img->fs[i];
+
+		printf("%s{\"fstype\": ", i ? ", " : "");
+		json_str(f->fstype);
+		printf(", \"label\": ");
+		json_str(f->label);
+		printf(", \"uuid\": \"%s\", \"device\": ", kj_img_uuid_str(f->uuid, uuid));
+		json_str(f->device);
+		printf(", \"mountpoint\": ");
+		json_str(f->mountpoint);
+		printf(", \"status\": \"%s\", \"fingerprint\": \"%016llx\", \"counter\": %llu}",
+		       status[f->status <= KJ_FS_NOT_IN_B ? f->status : 0],
+		       (unsigned long long)f->fingerprint, (unsigned long long)f->counter);
+	}
+	printf("]");
+}
+
 static void print_info(const struct kj_img *img, bool json)
 {
 	const struct kj_img_header *h = &img->hdr;
@@ -77,7 +109,7 @@ static void print_info(const struct kj_img *img, bool json)
 		       "\"pages_total\": %llu, \"pages_data\": %llu, \"pages_zero\": %llu, "
 		       "\"pages_free\": %llu, \"pages_excluded\": %llu, \"chunks\": %llu, "
 		       "\"data_bytes\": %llu, \"image_bytes\": %llu, \"target_bytes\": %llu, "
-		       "\"compression_ratio\": %.3f}\n",
+		       "\"compression_ratio\": %.3f",
 		       (unsigned long long)h->jump_back_entry, (unsigned long long)h->ram_bytes,
 		       (unsigned long long)h->pages_total, (unsigned long long)h->pages_data,
 		       (unsigned long long)h->pages_zero, (unsigned long long)h->pages_free,
@@ -85,6 +117,8 @@ static void print_info(const struct kj_img *img, bool json)
 		       (unsigned long long)h->data_bytes,
 		       (unsigned long long)h->target_min_size,
 		       (unsigned long long)img->target_size, ratio);
+		json_disks(img);
+		printf("}\n");
 		return;
 	}
 	printf("state:      %s%s%s\n", kj_img_state_name(h->state),
@@ -114,6 +148,7 @@ static void print_info(const struct kj_img *img, bool json)
 	       data_mib, comp_mib, ratio, (unsigned long long)h->nchunks);
 	printf("image:      %.1f MiB on a %.1f MiB target\n", h->target_min_size / 1048576.0,
 	       img->target_size / 1048576.0);
+	kj_fs_print(img);
 }
 
 int cmd_info(int argc, char **argv)

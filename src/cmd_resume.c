@@ -34,6 +34,7 @@
 #include <zstd.h>
 
 #include "cli.h"
+#include "fs_devices.h"
 #include "staging_pages.h"
 #include "../lib/a_dump_facts.h"
 #include "../lib/image.h"
@@ -73,6 +74,11 @@ static void help(void)
 	       "                  ran on after it was taken, and its disks moved on\n"
 	       "                  with it, so resuming it rolls memory back behind\n"
 	       "                  them; only when its disks are as they were then\n"
+	       "      --ignore-changed-disks  resume even though a disk of the saved\n"
+	       "                  system was mounted or written since the image was made\n"
+	       "                  (or cannot be found): the saved system will then\n"
+	       "                  corrupt that filesystem; only for disks you know it\n"
+	       "                  will not touch\n"
 	       "  -q, --quiet     less progress\n"
 	       "  -h, --help      show this help\n");
 }
@@ -189,7 +195,7 @@ static int my_levels(void)
 }
 
 struct resume_opts {
-	bool dry_run, force, quiet, snapshot;
+	bool dry_run, force, quiet, snapshot, ignore_changed_disks;
 	const char *target;
 };
 
@@ -282,6 +288,8 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		kj_prefix(e, "%s", o->target);
 		goto out;
 	}
+	if (kj_resume_check_filesystems(&img, o->ignore_changed_disks, e))
+		goto out;
 
 	/* 4. The plan: payload and manifest as segments, A's pages in
 	 *    memory kjump holds (lib/resume_layout.h, src/staging_pages.h). */
@@ -500,6 +508,7 @@ int cmd_resume(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "snapshot", no_argument, NULL, 'S' },
+		{ "ignore-changed-disks", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -513,6 +522,7 @@ int cmd_resume(int argc, char **argv)
 		case 'f': o.force = true; break;
 		case 'q': o.quiet = true; break;
 		case 'S': o.snapshot = true; break;
+		case 'I': o.ignore_changed_disks = true; break;
 		case 'h': help(); return KJ_EXIT_OK;
 		default: return kj_bad_option(c, argv, lo);
 		}

@@ -28,6 +28,7 @@
 
 #include "b_loader.h"
 #include "cli.h"
+#include "fs_devices.h"
 #include "page_cache.h"
 #include "save.h"
 #include "state_file.h"
@@ -437,6 +438,12 @@ static int run(const struct snap_opts *o)
 	/* From here the old image on the target is gone: B will write anew. */
 	STEP("B loaded");
 	if (kj_save_write_tag(t.fd, tag, kind, &e)) {
+		kj_target_close(&t);
+		return kj_report(&e);
+	}
+	/* The disks B fingerprints while this system is frozen (a B that
+	 * stays loaded learns of disks mounted since the last snapshot) */
+	if (kj_fs_request_write(t.fd, tag, o->verbose, &e)) {
 		kj_target_close(&t);
 		return kj_report(&e);
 	}

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fs_devices.h"
 #include "jump_back.h"
 #include "state_file.h"
 #include "../lib/a_memory.h"
@@ -154,6 +155,9 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	struct kj_img_writer *w = NULL;
 	struct kj_img_remap *remap = NULL;
 	struct kj_img_range *mmap_sect = NULL;
+	struct kj_img_fs *fs = NULL;
+	size_t nfs = 0;
+	bool fs_asked = false;
 	uint8_t *buf = NULL;
 	size_t nremap = 0, nmmap = 0;
 	bool have_vi = false, have_fm = false, have_m = false;
@@ -205,6 +209,9 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 			   kj_img_worst_case_size(total), e))
 		goto out;
 	if (o->tag_check && kj_save_check_tag(t.fd, o->tag, e))
+		goto out;
+	/* The disks A listed, fingerprinted now that A is frozen. */
+	if (o->tag_check && kj_fs_fingerprint(t.fd, o->tag, &fs, &nfs, &fs_asked, e))
 		goto out;
 
 	const char *rel = kj_vmcoreinfo_str(&vi, "OSRELEASE");
@@ -267,7 +274,8 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	    kj_img_writer_set_remap(w, remap, nremap, e) ||
 	    memmap_section(&ram, &mmap_sect, &nmmap, e) ||
 	    kj_img_writer_set_memmap(w, mmap_sect, nmmap, e) ||
-	    kj_img_writer_set_vmcoreinfo(w, m.vm.vmcoreinfo, m.vm.vmcoreinfo_len, e))
+	    kj_img_writer_set_vmcoreinfo(w, m.vm.vmcoreinfo, m.vm.vmcoreinfo_len, e) ||
+	    (fs_asked && kj_img_writer_set_filesystems(w, fs, nfs, e)))
 		goto out;
 	kj_img_writer_set_counts(w, total, n_free, n_excl);
 	struct kj_img_stats st;
@@ -289,6 +297,7 @@ out:
 	free(buf);
 	free(remap);
 	free(mmap_sect);
+	free(fs);
 	kj_target_close(&t);
 	kj_ranges_free(&ram);
 	if (have_fm)

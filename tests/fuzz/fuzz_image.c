@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target for everything that reads a kjump image: the reader
- * (kj_img_open and its validation of header and index), `verify` (every
+ * (kj_img_open and its validation of header and index, the filesystems
+ * section included, and the words resume and info make of it), `verify` (every
  * chunk read, checked and decompressed), the view of A's memory from the
  * image (a_memory_from_image.c), the export core builder and writer
  * (lib/image_export.c) and the resume planner (lib/resume_layout.c,
@@ -23,6 +24,7 @@
 #include <xxhash.h>
 
 #include "../../lib/a_memory.h"
+#include "../../lib/fs_fingerprint.h"
 #include "../../lib/image.h"
 #include "../../lib/image_export.h"
 #include "../../lib/memmap.h"
@@ -299,6 +301,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (uint64_t i = 0; i < img.nmemmap; i++)
 		CHECK(img.memmap[i].start < img.memmap[i].end &&
 		      img.memmap[i].end <= KJ_IMG_MAX_PHYS);
+	/* the filesystems section: bounded, each entry valid, and what
+	 * `resume` and `info` say of it bounded too */
+	CHECK(img.nfs <= KJ_IMG_MAX_FS && (img.have_fs || img.nfs == 0));
+	for (uint64_t i = 0; i < img.nfs; i++) {
+		struct kj_fs_id now = { .kind = img.fs[i].kind, .counter = i,
+					.fingerprint = ~img.fs[i].fingerprint };
+		char d[320];
+
+		CHECK(kj_img_fs_valid(&img.fs[i]));
+		kj_fs_describe(&img.fs[i], d, sizeof(d));
+		CHECK(strnlen(d, sizeof(d)) < sizeof(d));
+		CHECK(kj_fs_changed(&img.fs[i], &now, d, sizeof(d)));
+		CHECK(d[0] && strnlen(d, sizeof(d)) < sizeof(d));
+	}
 
 	/* verify, both ways; a bad chunk is named */
 	if (kj_img_verify_mode(&img, false, NULL, NULL, &bad, &e))

@@ -70,6 +70,13 @@ static void make_valid(void)
 		{ 0x200000, 0xffffffff81000000ULL, 0x200000 },
 	};
 	static const char vi[] = "OSRELEASE=6.12.0-seed\nPAGESIZE=4096\n";
+	static const struct kj_img_fs fs[] = {
+		{ .kind = KJ_FS_EXT, .status = KJ_FS_CHECKED, .major = 254, .minor = 32,
+		  .uuid = { 1, 2, 3 }, .fingerprint = 0x1234, .counter = 3, .wtime = 1700000000,
+		  .fstype = "ext4", .label = "data", .device = "/dev/vdc", .mountpoint = "/mnt" },
+		{ .kind = KJ_FS_SWAP, .status = KJ_FS_NOT_IN_B, .major = 254, .minor = 48,
+		  .fstype = "swap", .device = "/dev/vdd" },
+	};
 	struct kj_img_writer_opts o = {
 		.threads = 1, .chunk_pages = 2, .release = "6.12.0-seed",
 		.machine = "x86_64", .jump_back_entry = 0x7f001000,
@@ -98,7 +105,8 @@ static void make_valid(void)
 	if (kj_img_writer_set_memmap(w, mm, 3, &e) ||
 	    kj_img_writer_set_remap(w, rm, 1, &e) ||
 	    kj_img_writer_set_vmap(w, vm, 2, &e) ||
-	    kj_img_writer_set_vmcoreinfo(w, vi, strlen(vi), &e))
+	    kj_img_writer_set_vmcoreinfo(w, vi, strlen(vi), &e) ||
+	    kj_img_writer_set_filesystems(w, fs, 2, &e))
 		die("sections", &e);
 	kj_img_writer_set_counts(w, 0x7fe - 0x7 + 0x9e, 100, 256);
 	if (kj_img_writer_finish(w, NULL, &e))
@@ -152,6 +160,7 @@ static void put(const char *dir, const char *name, const uint8_t *b, size_t n)
 #define EXT(b) ((struct kj_img_extent *)sect(b, KJ_SECT_EXTENTS))
 #define CHK(b) ((struct kj_img_chunk *)sect(b, KJ_SECT_CHUNKS))
 #define RMP(b) ((struct kj_img_remap *)sect(b, KJ_SECT_REMAP))
+#define FS(b) ((struct kj_img_fs *)sect(b, KJ_SECT_FILESYSTEMS))
 
 int main(int argc, char **argv)
 {
@@ -177,6 +186,9 @@ int main(int argc, char **argv)
 	VARIANT("index-size", { H(b)->index_size = 1ULL << 31; });
 	VARIANT("truncated", n = len - 7);
 	VARIANT("writing", H(b)->state = KJ_IMG_WRITING);
+	VARIANT("fs-count", H(b)->sect[6].count = 3);
+	VARIANT("fs-unterminated", memset(FS(b)[0].label, 'x', sizeof(FS(b)[0].label)));
+	VARIANT("fs-kind", FS(b)[1].kind = 9);
 	free(img);
 	return 0;
 }

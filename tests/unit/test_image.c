@@ -1358,7 +1358,7 @@ static void f_unused_slot(uint8_t *b)
 
 static void f_unknown_type(uint8_t *b)
 {
-	H(b)->sect[7] = (struct kj_img_sect){ KJ_SECT_VMAP + 1, 1, 0, 1 };
+	H(b)->sect[7] = (struct kj_img_sect){ KJ_SECT_FILESYSTEMS + 1, 1, 0, 1 };
 }
 
 static void f_no_chunks(uint8_t *b)
@@ -1612,7 +1612,7 @@ static const struct forgery forgeries[] = {
 	{ "entry size", f_entry_size, "chunks entries are 24 bytes" },
 	{ "duplicate section", f_dup_sect, "two extents sections" },
 	{ "unused slot", f_unused_slot, "slot 7 is not empty" },
-	{ "unknown section type", f_unknown_type, "unknown type 7" },
+	{ "unknown section type", f_unknown_type, "unknown type 8" },
 	{ "no chunk section", f_no_chunks, "no chunks section" },
 	{ "overlapping chunks", f_overlap_chunks, "chunk 3 at offset" },
 	{ "misaligned chunk", f_chunk_misaligned, "misaligned" },
@@ -1739,6 +1739,142 @@ static void test_vmcoreinfo_too_long(void **state)
 	rehash_len(b);
 	expect_problem(b, len, "65537 bytes of VMCOREINFO");
 	free(b);
+}
+
+/* A filesystems section of n entries put in a copy of the golden image
+ * (which has none) at the end of its index, count as given. */
+static uint8_t *with_fs(uint64_t n, uint64_t count, size_t *len)
+{
+	uint64_t at;
+	uint8_t *b = grow_index(n * sizeof(struct kj_img_fs), len, &at);
+	struct kj_img_fs *f = (struct kj_img_fs *)(b + H(b)->index_offset + at);
+
+	for (uint64_t i = 0; i < n; i++) {
+		f[i] = (struct kj_img_fs){ .kind = KJ_FS_EXT, .status = KJ_FS_CHECKED,
+					   .major = 254, .minor = (uint32_t)i,
+					   .fingerprint = 0x1234 + i };
+		snprintf(f[i].fstype, sizeof(f[i].fstype), "ext4");
+		snprintf(f[i].device, sizeof(f[i].device), "/dev/vd%c", (char)('a' + i % 26));
+	}
+	for (int i = 0; i < KJ_SECT_MAX; i++)
+		if (H(b)->sect[i].type == 0) {
+			H(b)->sect[i] = (struct kj_img_sect){ KJ_SECT_FILESYSTEMS,
+				sizeof(struct kj_img_fs), at, count };
+			break;
+		}
+	rehash_len(b);
+	return b;
+}
+
+static void test_fs_section_ok(void **state)
+{
+	struct kj_img img;
+	struct kj_err e = { 0 };
+	size_t len;
+	uint8_t *b = with_fs(3, 3, &len);
+	int rc, fd = open_bytes(b, len, &img, &e, &rc);
+
+	assert_int_equal(rc, 0);
+	if (!img.complete)
+		fail_msg("%s", img.problem);
+	assert_true(img.have_fs);
+	assert_int_equal(img.nfs, 3);
+	assert_int_equal(img.fs[2].minor, 2);
+	assert_int_equal(img.fs[2].fingerprint, 0x1236);
+	assert_string_equal(img.fs[1].device, "/dev/vdb");
+	kj_img_close(&img);
+	close(fd);
+	free(b);
+	/* and the golden image (an older writer's) has no section at all */
+	fd = open_bytes(g_img, g_len, &img, &e, &rc);
+	assert_int_equal(rc, 0);
+	assert_true(img.complete);
+	assert_false(img.have_fs);
+	assert_int_equal(img.nfs, 0);
+	kj_img_close(&img);
+	close(fd);
+}
+
+static void test_fs_section_bad(void **state)
+{
+	size_t len;
+	uint8_t *b;
+
+	/* more entries than kjump writes */
+	b = with_fs(KJ_IMG_MAX_FS + 1, KJ_IMG_MAX_FS + 1, &len);
+	expect_problem(b, len, "65 filesystem entries (kjump writes at most 64)");
+	free(b);
+	/* a count past the end of the index: truncated */
+	b = with_fs(2, 3, &len);
+	expect_problem(b, len, "the filesystems section (3 entries");
+	free(b);
+	/* an absurd count that would overflow count * 256 */
+	b = with_fs(2, UINT64_MAX / 16, &len);
+	expect_problem(b, len, "does not fit in the index");
+	free(b);
+	/* an entry whose strings are not terminated */
+	b = with_fs(2, 2, &len);
+	{
+		struct kj_img_sect *s = sect_entry(b, KJ_SECT_FILESYSTEMS);
+		struct kj_img_fs *f = (struct kj_img_fs *)(b + H(b)->index_offset + s->offset);
+
+		memset(f[1].label, 'x', sizeof(f[1].label));
+		rehash_len(b);
+		expect_problem(b, len, "filesystem entry 1 has an unknown kind or status");
+		f[1].label[0] = 0;
+		f[1].status = 9;
+		rehash_len(b);
+		expect_problem(b, len, "filesystem entry 1 has an unknown kind or status");
+		f[1].status = KJ_FS_CHECKED;
+		f[1].kind = KJ_FS_UNKNOWN;	/* checked, but of no known kind */
+		rehash_len(b);
+		expect_problem(b, len, "filesystem entry 1");
+		f[1].kind = 77;
+		f[1].status = KJ_FS_UNSUPPORTED;
+		rehash_len(b);
+		expect_problem(b, len, "filesystem entry 1");
+	}
+	free(b);
+}
+
+static void test_fs_section_writer(void **state)
+{
+	struct kj_img_writer_opts o = base_opts(1, 1, 16);
+	struct kj_img_writer *w;
+	struct kj_err e = { 0 };
+	struct kj_img img;
+	struct kj_img_fs f[2] = {
+		{ .kind = KJ_FS_EXT, .status = KJ_FS_CHECKED, .major = 254, .minor = 32,
+		  .fingerprint = 0xfeedULL, .counter = 7, .fstype = "ext4",
+		  .label = "data", .device = "/dev/vdc", .mountpoint = "/mnt" },
+		{ .kind = KJ_FS_UNKNOWN, .status = KJ_FS_UNSUPPORTED, .fstype = "vfat",
+		  .device = "/dev/vdd" },
+	};
+	int fd;
+
+	for (int empty = 0; empty < 2; empty++) {
+		fd = tmp_fd();
+		assert_int_equal(kj_img_writer_open(&w, fd, 0, &o, &e), 0);
+		/* the writer holds entries to the reader's rules */
+		struct kj_img_fs bad = f[0];
+		bad.status = KJ_FS_CHECKED;
+		bad.kind = KJ_FS_UNKNOWN;
+		assert_int_equal(kj_img_writer_set_filesystems(w, &bad, 1, &e), -1);
+		assert_int_equal(kj_img_writer_set_filesystems(w, f, KJ_IMG_MAX_FS + 1, &e), -1);
+		assert_contains(e.msg, "too many");
+		assert_int_equal(kj_img_writer_set_filesystems(w, f, empty ? 0 : 2, &e), 0);
+		assert_int_equal(kj_img_writer_finish(w, NULL, &e), 0);
+		assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
+		if (!img.complete)
+			fail_msg("%s", img.problem);
+		assert_true(img.have_fs);
+		assert_int_equal(img.nfs, empty ? 0 : 2);
+		if (!empty) {
+			assert_memory_equal(img.fs, f, sizeof(f));
+		}
+		kj_img_close(&img);
+		close(fd);
+	}
 }
 
 static void test_forgeries(void **state)
@@ -1984,6 +2120,9 @@ int main(void)
 		cmocka_unit_test(test_too_many_memmap_ranges),
 		cmocka_unit_test(test_too_many_vmap_entries),
 		cmocka_unit_test(test_vmcoreinfo_too_long),
+		cmocka_unit_test(test_fs_section_ok),
+		cmocka_unit_test(test_fs_section_bad),
+		cmocka_unit_test(test_fs_section_writer),
 		cmocka_unit_test(test_set_state),
 		cmocka_unit_test(test_fuzz),
 	};
