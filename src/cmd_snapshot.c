@@ -232,8 +232,9 @@ static int read_header(const char *path, struct kj_img_header *h, struct kj_err 
 }
 
 /*
- * A runs again after the switch to B for a hibernation: whatever B did,
- * this request's image must never be resumed behind this system's back.
+ * A runs again after the switch to B for a hibernation (or resumed from
+ * its snapshot): whatever B did, this request's image must never be
+ * resumed behind this system's back.
  * Judge the target by the request tag (never by clocks); when it holds
  * this request's image in a state resume might take (COMPLETE) or one
  * that says a resume started (RESUMING), mark it CONSUMED, synchronously,
@@ -241,9 +242,9 @@ static int read_header(const char *path, struct kj_img_header *h, struct kj_err 
  * (KJ_RET_FOREIGN when the header cannot be read). -1 when the image may
  * still be resumable, or its state cannot be read.
  */
-static int settle_hibernation(const char *path, const uint8_t tag[16],
-			      enum kj_img_return *r, char *fail_reason, size_t n,
-			      struct kj_err *e)
+static int settle_return(const char *path, const uint8_t tag[16], uint32_t kind,
+			 enum kj_img_return *r, char *fail_reason, size_t n,
+			 struct kj_err *e)
 {
 	struct kj_img_header h;
 	uint8_t mine[16];
@@ -259,7 +260,7 @@ static int settle_hibernation(const char *path, const uint8_t tag[16],
 				path, i, MARK_TRIES, e->msg);
 			continue;
 		}
-		*r = kj_img_judge_return(&h, tag, KJ_IMG_HIBERNATION);
+		*r = kj_img_judge_return(&h, tag, kind);
 		if (*r == KJ_RET_FAILED)
 			snprintf(fail_reason, n, "%s", h.fail_reason);
 		if (!kj_img_return_needs_mark(*r))
@@ -462,7 +463,8 @@ static int run(const struct snap_opts *o)
 	if (o->hibernate) {
 		enum kj_img_return r;
 		char reason[KJ_IMG_FAIL_REASON_MAX];
-		int bad = settle_hibernation(o->to, tag, &r, reason, sizeof(reason), &e);
+		int bad = settle_return(o->to, tag, KJ_IMG_HIBERNATION, &r, reason,
+					sizeof(reason), &e);
 		struct kj_err ue;
 
 		if (r == KJ_RET_RESUMED) {
@@ -510,6 +512,27 @@ static int run(const struct snap_opts *o)
 	if (read_result(o->to, &img, &fd, &e))
 		return kj_report(&e);
 	enum kj_img_return r = kj_img_judge_return(&img.hdr, tag, kind);
+	if (r == KJ_RET_RESUMED) {
+		/* This system was resumed from its own snapshot (resume
+		 * --snapshot): like a resumed hibernation, the image is now
+		 * spent, and B's memory did not survive, so B must never be
+		 * entered again. */
+		char reason[KJ_IMG_FAIL_REASON_MAX];
+		struct kj_err ue;
+		int bad;
+
+		kj_img_close(&img);
+		close(fd);
+		bad = settle_return(o->to, tag, kind, &r, reason, sizeof(reason), &e);
+		if (kj_kexec_unload(&ue))
+			kj_info("warning: %s", ue.msg);
+		kj_state_remove('a');
+		if (bad)
+			return kj_report(&e);
+		printf("resumed from the snapshot on %s (memory rolled back to when it was "
+		       "taken); image marked consumed\n", o->to);
+		return KJ_EXIT_OK;
+	}
 	if (!img.complete || r != KJ_RET_COMPLETE) {
 		if (!st.same_kernel) {
 			struct kj_err ue;

@@ -16,6 +16,18 @@ snapshot)
 	kjump snapshot --to /dev/@DISK@ --kernel /b/bzImage > /tmp/snap.out 2>&1 ||
 		fail "snapshot failed: $(tail -n 1 /tmp/snap.out)"
 	cat /tmp/snap.out
+	if grep -q "resumed from the snapshot on /dev/@DISK@" /tmp/snap.out; then
+		# --- in the last C run: resumed from this snapshot ---
+		rm -f /tmp/pat.list.check
+		killall -USR1 patfill
+		for i in $(seq 300); do [ -s /tmp/pat.list.check ] && break; usleep 100000; done
+		[ "$(cat /tmp/pat.list.check)" = "same 0" ] ||
+			fail "the pattern changed: $(cat /tmp/pat.list.check)"
+		kjump info /dev/@DISK@ | grep -q "^state: *consumed" || fail "the snapshot is not marked consumed"
+		[ "$(cat /sys/kernel/kexec_loaded)" = 0 ] || fail "B is still loaded after the resume"
+		note "A: resumed from its snapshot, every byte of the pattern unchanged, image consumed, B unloaded"
+		pass
+	fi
 	note "A: snapshot saved; powering off"
 	sync; poweroff -f ;;
 esac

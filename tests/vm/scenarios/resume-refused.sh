@@ -1,10 +1,11 @@
 # resume-refused: images kjump resume must refuse, each with its reason,
 # while C keeps running: an image from a guest with another memory size;
-# one whose compressed data cannot fit in the memory the saved system does
-# not need (a snapshot, resumed with --snapshot: B refuses to hibernate
-# with such an image); one with a corrupted chunk (after a dry run that
-# passed). (A consumed image is refused in the hibernate-resume scenarios,
-# by the resumed A itself.)
+# a nearly full system's snapshot while C keeps 450 MiB for itself, so
+# that the two do not fit side by side (resumed with --snapshot); one with
+# a corrupted chunk (after a dry run that passed). Then, C's memory freed,
+# the nearly full snapshot resumes after all, and A checks itself. (A
+# consumed image is refused in the hibernate-resume scenarios, by the
+# resumed A itself.)
 run() {
 	local k
 	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
