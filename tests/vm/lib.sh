@@ -63,12 +63,14 @@ vm_initramfs() {
 }
 
 # vm_run LOG KERNEL INITRD [--mem M] [--smp N] [--timeout S] [--disk FILE]...
-#        [--append "ARGS"]
+#        [--append "ARGS"] [--uefi]
 # Boots a guest under TCG and waits for it to power off or time out.
+# --uefi: a q35 machine with Debian's OVMF firmware, which starts the
+# kernel through its EFI stub (else: a pc machine and QEMU's own loader).
 # Sets VM_RC (0: powered off; 124: timed out; else QEMU's status).
 vm_run() {
 	local log=$1 kernel=$2 initrd=$3 mem=1G smp=2 timeout=300 append=""
-	local -a disks=()
+	local -a disks=() machine=(-machine pc)
 	shift 3
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -77,6 +79,11 @@ vm_run() {
 		--timeout) timeout=$2; shift 2 ;;
 		--disk) disks+=(-drive "file=$2,format=raw,if=virtio,cache=unsafe"); shift 2 ;;
 		--append) append=$2; shift 2 ;;
+		--uefi)
+			[ -r /usr/share/ovmf/OVMF.fd ] ||
+				{ echo "vm_run: no /usr/share/ovmf/OVMF.fd (Debian's ovmf: tools/deps vm)" >&2; return 2; }
+			machine=(-machine q35 -bios /usr/share/ovmf/OVMF.fd)
+			shift ;;
 		*) echo "vm_run: unknown option $1" >&2; return 2 ;;
 		esac
 	done
@@ -86,7 +93,7 @@ vm_run() {
 		VM_RC=0
 		# --foreground: QEMU stays in the scenario's process group, so
 		# that stopping the scenario (tests/vm/run) stops QEMU too.
-		timeout --foreground -k 5 "$timeout" qemu-system-x86_64 -accel tcg -machine pc \
+		timeout --foreground -k 5 "$timeout" qemu-system-x86_64 -accel tcg "${machine[@]}" \
 			-cpu max -m "$mem" -smp "$smp" -nodefaults -no-reboot \
 			-display none -serial "file:$log" \
 			-kernel "$kernel" -initrd "$initrd" \
@@ -150,16 +157,23 @@ vm_stock_resume_initramfs() {
 		"${out%/*}/virtio_blk.ko:/lib/modules/virtio_blk.ko"
 }
 
-# hibernate_then_resume C_KERNEL C_INITRD: run 1 boots A on the test kernel
-# (tests/vm/guest/hibernate-a.sh), which hibernates and powers off; run 2
-# boots C_KERNEL, which resumes A; A's verdict ends run 2's console log.
+# hibernate_then_resume C_KERNEL C_INITRD [--target-size SIZE] [OPTION...]:
+# run 1 boots A on the test kernel (tests/vm/guest/hibernate-a.sh), which
+# hibernates and powers off; run 2 boots C_KERNEL, which resumes A; A's
+# verdict ends run 2's console log. OPTIONs go to both vm_run calls (say
+# --mem 6G --smp 4 --uefi); the target is SIZE (vm_fresh_disks' default).
 hibernate_then_resume() {
-	local ck=$1 ci=$2 k
+	local ck=$1 ci=$2 k size=
+	shift 2
+	if [ "${1:-}" = --target-size ]; then
+		size=$2
+		shift 2
+	fi
 	k=$(vm_kernel_test) || { echo "FAIL: test kernel did not build"; return 1; }
-	vm_fresh_disks
+	vm_fresh_disks $size
 	vm_initramfs "$OUT/a.gz" "$KJ_TOP/tests/vm/guest/hibernate-a.sh" "$k:/b/bzImage"
 	vm_run "$OUT/run1-A.log" "$k" "$OUT/a.gz" --mem 1G --smp 2 --timeout 600 \
-		--disk "$OUT/vda.img" --disk "$OUT/vdb.img"
+		--disk "$OUT/vda.img" --disk "$OUT/vdb.img" "$@"
 	if ! grep -aq "image complete and verified; powering off" "$OUT/run1-A.log"; then
 		verdict "$OUT/run1-A.log" >/dev/null && { echo "FAIL: A did not hibernate"; return 1; }
 		echo "$(verdict "$OUT/run1-A.log") (before the power-off)"
@@ -167,7 +181,7 @@ hibernate_then_resume() {
 	fi
 	[ "$VM_RC" = 0 ] || { echo "FAIL: the first QEMU did not power off (status $VM_RC)"; return 1; }
 	vm_run "$OUT/run2-C.log" "$ck" "$ci" --mem 1G --smp 2 --timeout 600 \
-		--disk "$OUT/vda.img" --disk "$OUT/vdb.img"
+		--disk "$OUT/vda.img" --disk "$OUT/vdb.img" "$@"
 	verdict "$OUT/run2-C.log"
 	local rc=$?
 	if [ $rc = 0 ] && ! grep -aq "image marked resuming" "$OUT/run2-C.log"; then

@@ -5,6 +5,8 @@ start_counter /tmp/counter
 patfill 4242 256 /tmp/pat.list > /tmp/patfill.out &
 for i in $(seq 600); do grep -q ready /tmp/patfill.out 2>/dev/null && break; usleep 100000; done
 grep -q ready /tmp/patfill.out || fail "patfill did not get ready"
+# physical addresses in hex: more than 8 digits is above 4 GiB (bigmem)
+note "A: pattern: $(awk 'NR > 1 && length($1) > 8' /tmp/pat.list | wc -l) pages above 4 GiB"
 dd if=/dev/urandom of=/tmp/file bs=1k count=256 2>/dev/null
 sum1=$(sha256sum /tmp/file | cut -c1-64)
 boot1=$(cat /proc/sys/kernel/random/boot_id)
