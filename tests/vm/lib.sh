@@ -63,6 +63,7 @@ vm_initramfs() {
 }
 
 # vm_run LOG KERNEL INITRD [--mem M] [--smp N] [--timeout S] [--disk FILE]...
+# (INITRD "": none, for a guest whose root is a disk)
 #        [--append "ARGS"] [--uefi]
 # Boots a guest under TCG and waits for it to power off or time out.
 # --uefi: a q35 machine with Debian's OVMF firmware, which starts the
@@ -96,7 +97,7 @@ vm_run() {
 		timeout --foreground -k 5 "$timeout" qemu-system-x86_64 -accel tcg "${machine[@]}" \
 			-cpu max -m "$mem" -smp "$smp" -nodefaults -no-reboot \
 			-display none -serial "file:$log" \
-			-kernel "$kernel" -initrd "$initrd" \
+			-kernel "$kernel" ${initrd:+-initrd "$initrd"} \
 			-append "console=ttyS0 panic=-1 $append" \
 			"${disks[@]}" </dev/null >"$log.qemu" 2>&1 || VM_RC=$?
 		# A kernel that dies before it runs /init never met kjump: under
