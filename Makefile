@@ -6,6 +6,10 @@ LD      ?= ld
 CFLAGS  ?= -O2 -g
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# Where initramfs-tools and dracut look for hooks and modules: fixed by
+# them, not under PREFIX (make install-initramfs)
+INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
+DRACUT_MODULES_DIR  ?= /usr/lib/dracut/modules.d
 B       := build
 
 # Flags kjump's own C needs, whatever CFLAGS the user gives: they are
@@ -39,7 +43,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_BIN := $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/tests/imgforge $(B)/bench/rawjump
 
 .PHONY: all deps have-build-deps have-unit-deps check unit demo bench soak \
-	install clean payloads test-tools fuzz
+	install install-initramfs clean payloads test-tools fuzz
 all: $(B)/bin/kjump
 
 # Packages are installed only by the commands that need them: `make deps`
@@ -212,6 +216,25 @@ install: all
 	install -D -m 0755 $(B)/bin/kjump $(DESTDIR)$(PREFIX)/sbin/kjump
 	install -D -m 0644 docs/kjump.8 $(DESTDIR)$(PREFIX)/share/man/man8/kjump.8
 	install -D -m 0644 payload/include/kjump/payload.h $(DESTDIR)$(PREFIX)/include/kjump/payload.h
+
+# Early resume from the distribution's own initramfs (docs/hibernate.md):
+# the shared logic under PREFIX, an initramfs-tools hook and boot script,
+# a dracut module. Not part of install: it writes outside PREFIX, and
+# every initramfs built afterwards carries kjump. It builds nothing; the
+# hooks copy the kjump that `make install` put in PREFIX/sbin.
+INITRAMFS_SUBST := sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@LIBDIR@|$(PREFIX)/lib|g'
+install-initramfs:
+	install -D -m 0755 initramfs/early-resume $(DESTDIR)$(PREFIX)/lib/kjump/early-resume
+	install -d $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount \
+		$(DESTDIR)$(DRACUT_MODULES_DIR)/90kjump
+	$(INITRAMFS_SUBST) initramfs/initramfs-tools/hook >$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/kjump
+	chmod 0755 $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/kjump
+	install -m 0755 initramfs/initramfs-tools/local-premount \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/kjump
+	$(INITRAMFS_SUBST) initramfs/dracut/module-setup.sh >$(DESTDIR)$(DRACUT_MODULES_DIR)/90kjump/module-setup.sh
+	chmod 0755 $(DESTDIR)$(DRACUT_MODULES_DIR)/90kjump/module-setup.sh
+	install -m 0755 initramfs/dracut/kjump-resume.sh $(DESTDIR)$(DRACUT_MODULES_DIR)/90kjump/kjump-resume.sh
 
 clean:
 	rm -rf $(B)

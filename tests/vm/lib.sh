@@ -192,3 +192,9 @@ hibernate_then_resume() {
 	[ $rc = 0 ] && rm -f "$OUT/vdb.img"
 	return $rc
 }
+
+# vm_initramfs_root STOCK_DIR: the directory tests/vm/initramfs-root
+# prints: a Debian root tree with kjump and its initramfs hooks installed,
+# and initrd.img, made by Debian's mkinitramfs for the stock kernel in
+# STOCK_DIR (built once, then cached).
+vm_initramfs_root() { "$KJ_TOP/tests/vm/initramfs-root" "$1"; }
