@@ -53,11 +53,13 @@ static void mounts(void)
 	mount("tmpfs", "/run", "tmpfs", 0, "mode=0755");
 }
 
-/* Drivers the user put in the initramfs (--initrd): /etc/kjump/modules
- * lists .ko files, loaded in order. */
-static void load_modules(void)
+/* Drivers in the initramfs: /etc/kjump/modules.auto lists those A put
+ * there for the target (src/b_modules.c), /etc/kjump/modules those the
+ * user added (--initrd); .ko files, loaded in order. Compressed ones
+ * (.ko.xz, .ko.zst, .ko.gz) are the kernel's to decompress. */
+static void load_module_list(const char *list)
 {
-	FILE *f = fopen("/etc/kjump/modules", "re");
+	FILE *f = fopen(list, "re");
 	char line[512];
 
 	if (!f)
@@ -66,13 +68,22 @@ static void load_modules(void)
 		line[strcspn(line, "\n")] = 0;
 		if (!line[0] || line[0] == '#')
 			continue;
+		const char *dot = strrchr(line, '.');
+		unsigned flags = dot && strcmp(dot, ".ko") ? 4 /* MODULE_INIT_COMPRESSED_FILE */ : 0;
 		int fd = open(line, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
+
+		if (fd < 0 || (syscall(SYS_finit_module, fd, "", flags) && errno != EEXIST))
 			kj_info("cannot load module %s: %s", line, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 	}
 	fclose(f);
+}
+
+static void load_modules(void)
+{
+	load_module_list("/etc/kjump/modules.auto");
+	load_module_list("/etc/kjump/modules");
 }
 
 static void wait_for(const char *path)

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "b_loader.h"
+#include "b_modules.h"
 #include "cli.h"
 #include "fs_devices.h"
 #include "page_cache.h"
@@ -129,9 +130,10 @@ static const char *running_kernel(char *buf, size_t n)
 	return NULL;
 }
 
-/* B's initramfs: this kjump as B's init (KJ_B_INIT_PATH), plus the user's
- * extra cpio. */
-static int build_initramfs(const char *extra, struct kj_cpio *c, struct kj_err *e)
+/* B's initramfs: this kjump as B's init (KJ_B_INIT_PATH), the modules B
+ * needs for the target (src/b_modules.h), plus the user's extra cpio. */
+static int build_initramfs(const char *extra, const char *kernel, const char *target,
+			   bool verbose, struct kj_cpio *c, struct kj_err *e)
 {
 	uint8_t *self = NULL, *more = NULL;
 	size_t len, mlen = 0;
@@ -157,10 +159,14 @@ static int build_initramfs(const char *extra, struct kj_cpio *c, struct kj_err *
 		kj_cpio_add(c, "proc", 040555, 0, 0, NULL, 0, e) ||
 		kj_cpio_add(c, "sys", 040555, 0, 0, NULL, 0, e) ||
 		kj_cpio_add(c, "run", 040755, 0, 0, NULL, 0, e) ||
-		kj_cpio_add(c, KJ_B_INIT_PATH + 1, 0100755, 0, 0, self, len, e) ||
-		kj_cpio_finish(c, e);
+		kj_cpio_add(c, KJ_B_INIT_PATH + 1, 0100755, 0, 0, self, len, e);
 	free(self);
 	if (r)
+		return -1;
+	char release[128];
+
+	kj_b_kernel_release(kernel, release, sizeof(release));
+	if (kj_b_modules_add(c, target, release, verbose, e) || kj_cpio_finish(c, e))
 		return -1;
 	if (extra) {
 		if (kj_read_file(extra, 1u << 30, &more, &mlen, e))
@@ -400,7 +406,7 @@ static int run(const struct snap_opts *o)
 		}
 		hex(tag, 16, tag_hex);
 		STEP("target checked");
-		if (build_initramfs(o->initrd, &c, &e)) {
+		if (build_initramfs(o->initrd, kernel, o->to, o->verbose, &c, &e)) {
 			kj_target_close(&t);
 			return kj_report(&e);
 		}
