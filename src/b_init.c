@@ -13,6 +13,7 @@
  * again. PID 1 must never exit, so every path ends in a jump, a power-off,
  * or a wait.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -33,6 +34,7 @@
 #include "save.h"
 #include "state_file.h"
 #include "../lib/b_command_line.h"
+#include "../lib/b_job_block.h"
 #include "../lib/image.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
@@ -90,6 +92,78 @@ static void wait_for(const char *path)
 {
 	for (int i = 0; i < 300 && access(path, F_OK); i++)
 		usleep(100000);
+}
+
+/* The newest job for our mailbox on any block device, newer than *last
+ * (lib/b_job_block.h); 1 when there is none. */
+static int scan_jobs(const uint8_t mailbox[16], uint64_t *last, struct kj_b_job *j,
+		     uint8_t *block)
+{
+	DIR *d = opendir("/sys/class/block");
+	struct dirent *de;
+	uint64_t best = *last;
+	int found = 1;
+
+	if (!d)
+		return 1;
+	while ((de = readdir(d))) {
+		char dev[sizeof(((struct kj_b_job *)0)->to)];
+		struct kj_b_job k;
+		struct kj_err e;
+		uint64_t seq;
+		int fd, r;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/%.200s", de->d_name);
+		fd = open(dev, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		r = pread(fd, block, KJ_B_JOB_BLOCK_BYTES, KJ_B_JOB_OFFSET) ==
+			KJ_B_JOB_BLOCK_BYTES ? kj_b_job_block_decode(block, mailbox, &k, &seq, &e) : 1;
+		close(fd);
+		if (r < 0)
+			kj_info("%s: %s; ignored", dev, e.msg);
+		if (r == 0 && seq > best) {
+			best = seq;
+			*j = k;
+			/* the block lies on the target itself: that device is
+			 * it, under B's own name for it (A's path may be a link
+			 * that only A's udev made) */
+			snprintf(j->to, sizeof(j->to), "%s", dev);
+			found = 0;
+		}
+	}
+	closedir(d);
+	if (!found)
+		*last = best;
+	return found;
+}
+
+/*
+ * This switch's job: A wrote it on the target before the jump. Devices
+ * may still be probing on B's first boot, so look for 30 s. A job is
+ * taken once: only a newer one counts, so a block left on an earlier
+ * target never sends B back there.
+ */
+static int next_job(const uint8_t mailbox[16], uint64_t *last,
+		    struct kj_b_job *j, struct kj_err *e)
+{
+	uint8_t *block = NULL;
+	int r = 1;
+
+	if (posix_memalign((void **)&block, 4096, KJ_B_JOB_BLOCK_BYTES))
+		return kj_fail(e, ENOMEM, "out of memory");
+	for (int i = 0; i < 300 && r; i++) {
+		if (i)
+			usleep(100000);
+		r = scan_jobs(mailbox, last, j, block);
+	}
+	free(block);
+	if (r)
+		return kj_fail(e, ENOENT, "A left no new job for this B on any block device "
+			       "(B sees no target: is its driver in B?)");
+	return 0;
 }
 
 /*
@@ -325,13 +399,24 @@ int kj_b_init_main(void)
 			pause();	/* nothing sane to do: A's user sees this */
 	}
 	free(cmd);
+	uint8_t mailbox[16];
+	uint64_t last_job = 0;
+
+	memcpy(mailbox, j.tag, sizeof(mailbox));	/* B's for its whole life */
 	for (unsigned long n = 1;; n++) {
 		uint64_t started = (uint64_t)time(NULL);
-		bool ok = run_job(&j, &e) == 0;
+		bool ok;
 
-		if (!ok) {
-			kj_report(&e);
-			record_failure(&j, started, e.msg);
+		if (next_job(mailbox, &last_job, &j, &e)) {
+			kj_report(&e);	/* no target to record it on: A says why */
+			ok = false;
+		} else {
+			kj_info("job %lu: %s to %s", n, kj_img_kind_name(j.kind), j.to);
+			ok = run_job(&j, &e) == 0;
+			if (!ok) {
+				kj_report(&e);
+				record_failure(&j, started, e.msg);
+			}
 		}
 		malloc_trim(0);
 		report_memory(n);

@@ -33,6 +33,7 @@
 #include "page_cache.h"
 #include "save.h"
 #include "state_file.h"
+#include "../lib/b_job_block.h"
 #include "../lib/cpio.h"
 #include "../lib/image.h"
 #include "../lib/image_state.h"
@@ -182,6 +183,32 @@ static int build_initramfs(const char *extra, const char *kernel, const char *ta
 		c->len += mlen;
 		free(more);
 	}
+	return 0;
+}
+
+/* B's job for this switch at KJ_B_JOB_OFFSET of the target, durable
+ * before the jump (lib/b_job_block.h). */
+static int write_job(int fd, const uint8_t mailbox[16], const uint8_t tag[16],
+		     const struct snap_opts *o, uint32_t kind, struct kj_err *e)
+{
+	struct kj_b_job j = { .kind = kind, .threads = o->threads, .level = o->level,
+			      .resume_reserve = o->resume_reserve };
+	uint8_t block[KJ_B_JOB_BLOCK_BYTES];
+	struct timespec now;
+
+	if (strlen(o->to) >= sizeof(j.to) || o->to[0] != '/')
+		return kj_fail(e, EINVAL, "the target's path must be absolute and shorter "
+			       "than %zu bytes for B to find it", sizeof(j.to));
+	snprintf(j.to, sizeof(j.to), "%s", o->to);
+	memcpy(j.tag, tag, 16);
+	/* A's time since boot: never goes back while this B lives */
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	kj_b_job_block_encode(&j, mailbox, (uint64_t)now.tv_sec * 1000000000ULL +
+			      (uint64_t)now.tv_nsec, block);
+	if (kj_img_pwrite(fd, block, sizeof(block), KJ_B_JOB_OFFSET, "B's job", e))
+		return -1;
+	if (fdatasync(fd))
+		return kj_fail_errno(e, "cannot flush the target");
 	return 0;
 }
 
@@ -336,18 +363,33 @@ static int run(const struct snap_opts *o)
 	rs = kj_state_load('a', &st, &e);
 	if (rs < 0)
 		return kj_report(&e);
-	bool reuse = rs == 0 && st.loaded && si.kexec_loaded == 1 &&
-		!strcmp(st.purpose, purpose) && !strcmp(st.target, o->to) &&
-		(!kernel || !strcmp(kernel, st.kernel)) && !o->initrd && !o->append &&
-		!o->reserve && !o->resume_reserve && st.same_kernel && !kj_hex_decode(st.tag, tag, 16);
+	/* One booted B serves snapshots and hibernations to any target: its
+	 * job comes with each switch (lib/b_job_block.h). Its mailbox is the
+	 * tag it was loaded with. A B loaded with other options is replaced. */
+	uint8_t mailbox[16];
+	bool kjump_b = rs == 0 && st.loaded && si.kexec_loaded == 1;
+	bool reuse = kjump_b && (!kernel || !strcmp(kernel, st.kernel)) && !o->initrd &&
+		!o->append && !o->reserve && st.same_kernel &&
+		!kj_hex_decode(st.tag, mailbox, 16);
 	if (!reuse && si.kexec_loaded == 1) {
-		if (rs == 0 && st.loaded)
-			kj_fail(&e, EBUSY, "a B for '%s' is loaded; unload it first "
-				"(kjump unload)", st.purpose);
-		else
+		struct kj_err ue;
+
+		if (!kjump_b) {
 			kj_fail(&e, EBUSY, "a kexec image kjump did not load is loaded; "
 				"unload it first (kexec -u)");
-		return kj_report(&e);
+			return kj_report(&e);
+		}
+		if (kj_kexec_unload(&ue)) {
+			kj_fail(&e, EBUSY, "the B loaded for '%s' cannot serve this %s (%s) and "
+				"cannot be unloaded: %s", st.purpose, purpose,
+				!st.same_kernel ? "it runs another kernel" :
+				"other --kernel, --initrd, --append or --reserve", ue.msg);
+			return kj_report(&e);
+		}
+		kj_state_remove('a');
+		kj_info("%s: replacing the B loaded for '%s' (%s)", purpose, st.purpose,
+			!st.same_kernel ? "it runs another kernel" :
+			"other --kernel, --initrd, --append or --reserve");
 	}
 	if (!reuse && !kernel && !(kernel = running_kernel(kbuf, sizeof(kbuf)))) {
 		kj_fail(&e, ENOENT, "cannot find the running kernel's image in /boot; "
@@ -390,6 +432,13 @@ static int run(const struct snap_opts *o)
 		return kj_report(&e);
 	}
 
+	/* Every request has a tag of its own: the image on the target is
+	 * this request's when its uuid derives from it (lib/image_state.h). */
+	if (getrandom(tag, sizeof(tag), 0) != sizeof(tag)) {
+		kj_target_close(&t);
+		kj_fail_errno(&e, "getrandom");
+		return kj_report(&e);
+	}
 	if (!reuse) {
 		struct kj_load_opts lo = {
 			/* B only writes the image: it needs far less than a
@@ -399,11 +448,7 @@ static int run(const struct snap_opts *o)
 			.purpose = purpose,
 			.verbose = o->verbose, .initrd = "(built in)",
 		};
-		if (getrandom(tag, sizeof(tag), 0) != sizeof(tag)) {
-			kj_target_close(&t);
-			kj_fail_errno(&e, "getrandom");
-			return kj_report(&e);
-		}
+		memcpy(mailbox, tag, sizeof(mailbox));	/* the first request's */
 		hex(tag, 16, tag_hex);
 		STEP("target checked");
 		if (build_initramfs(o->initrd, kernel, o->to, o->verbose, &c, &e)) {
@@ -453,6 +498,19 @@ static int run(const struct snap_opts *o)
 	if (kj_fs_request_write(t.fd, tag, o->verbose, &e)) {
 		kj_target_close(&t);
 		return kj_report(&e);
+	}
+	/* And B's job for this switch, which B finds on the target */
+	if (write_job(t.fd, mailbox, tag, o, kind, &e)) {
+		kj_target_close(&t);
+		return kj_report(&e);
+	}
+	if (reuse) {	/* for kjump status: what B serves now */
+		snprintf(st.target, sizeof(st.target), "%s", o->to);
+		snprintf(st.purpose, sizeof(st.purpose), "%s", purpose);
+		if (kj_state_save(&st, &e)) {
+			kj_target_close(&t);
+			return kj_report(&e);
+		}
 	}
 	kj_target_close(&t);
 	STEP("target tagged");

@@ -1,0 +1,49 @@
+# A of `snapshot-then-hibernate`: a snapshot to /dev/vdb, then a
+# hibernation to /dev/vdc with the same B, never unloaded in between; C
+# resumes the hibernation, and A checks itself and the snapshot.
+start_counter /tmp/counter
+patfill 4545 64 /tmp/pat.list > /tmp/patfill.out &
+for i in $(seq 300); do grep -q ready /tmp/patfill.out 2>/dev/null && break; usleep 100000; done
+grep -q ready /tmp/patfill.out || fail "patfill did not get ready"
+kjump snapshot --to /dev/vdb --kernel /b/bzImage > /tmp/snap.out 2>&1 ||
+	fail "snapshot failed: $(tail -n 1 /tmp/snap.out)"
+cat /tmp/snap.out
+grep -q "boots first" /tmp/snap.out || fail "the first snapshot did not boot B"
+kjump info /dev/vdb > /tmp/info1.out 2>&1 || fail "no image on /dev/vdb: $(cat /tmp/info1.out)"
+grep -q "^kind: *snapshot" /tmp/info1.out && grep -q "^state: *complete" /tmp/info1.out ||
+	fail "/dev/vdb does not hold a complete snapshot"
+[ "$(cat /sys/kernel/kexec_loaded)" = 1 ] || fail "B was not kept loaded after the snapshot"
+boot1=$(cat /proc/sys/kernel/random/boot_id)
+c1=$(cat /tmp/counter)
+note "A: snapshot on /dev/vdb; hibernating to /dev/vdc with the same B"
+kjump hibernate --to /dev/vdc --kernel /b/bzImage > /tmp/hib.out 2>&1; rc=$?
+# --- from here on, after the resume (another QEMU process) ---
+cat /tmp/hib.out
+[ $rc = 0 ] || fail "kjump hibernate exited $rc: $(tail -n 2 /tmp/hib.out)"
+grep -q "already booted" /tmp/hib.out || fail "the hibernation did not use the B the snapshot left"
+grep -q "resumed from hibernation" /tmp/hib.out || fail "kjump hibernate did not report a resume"
+[ "$(cat /proc/sys/kernel/random/boot_id)" = "$boot1" ] || fail "boot id changed"
+usleep 300000
+c2=$(cat /tmp/counter)
+[ "$c2" -gt "$c1" ] || fail "the counter did not continue"
+rm -f /tmp/pat.list.check
+killall -USR1 patfill
+for i in $(seq 300); do [ -s /tmp/pat.list.check ] && break; usleep 100000; done
+[ "$(cat /tmp/pat.list.check)" = "same 0" ] || fail "the pattern changed: $(cat /tmp/pat.list.check)"
+kjump info /dev/vdc | grep -q "^state: *consumed" || fail "the hibernation image is not consumed"
+kjump info /dev/vdb > /tmp/info2.out 2>&1
+grep -q "^kind: *snapshot" /tmp/info2.out && grep -q "^state: *complete" /tmp/info2.out ||
+	fail "the snapshot on /dev/vdb did not survive the hibernation to /dev/vdc"
+note "A: one B served a snapshot to vdb and a hibernation to vdc; resumed intact"
+# B did not survive the power-off: the next snapshot boots one; one with
+# another B region replaces it, without the user unloading it
+kjump snapshot --to /dev/vdb --kernel /b/bzImage > /tmp/s3.out 2>&1 ||
+	fail "the snapshot after the resume failed: $(tail -n 1 /tmp/s3.out)"
+grep -q "boots first" /tmp/s3.out || fail "the snapshot after the resume did not boot a new B"
+kjump snapshot --to /dev/vdb --kernel /b/bzImage --reserve 144M > /tmp/s4.out 2>&1 ||
+	fail "a snapshot with another --reserve failed: $(tail -n 1 /tmp/s4.out)"
+cat /tmp/s4.out
+grep -q "replacing the B loaded for 'snapshot'" /tmp/s4.out && grep -q "boots first" /tmp/s4.out ||
+	fail "a snapshot with another --reserve did not replace B"
+note "A: after the resume a new B was booted, and replaced for another --reserve"
+pass
