@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "memmap.h"
 
@@ -104,11 +105,20 @@ int kj_resume_layout_make(const struct kj_resume_layout_in *in, struct kj_resume
 	p->payload_size = kj_align_up(in->payload_bytes, KJ_PAGE_SIZE);
 	p->manifest_size = kj_align_up(in->manifest_bytes, KJ_PAGE_SIZE);
 	segments = p->payload_size + p->manifest_size;
-	/* C's own pages, wherever they are, push as many of A's out of place,
-	 * into A's free memory, with a copy-list entry each (1/256 page). */
+	/* C's own pages, wherever they are, are not A's free memory, or
+	 * push as many of A's pages out of place, into A's free memory;
+	 * those wait there uncompressed with a copy-list entry each (1/256
+	 * of a page), or as their chunks, compressed: the worst case is C's
+	 * pages plus 1/256 of the fewer of the two (lib/resume_placement.h). */
 	c_own = in->reserve_bytes + in->overhead_bytes;
-	need = segments + (c_own ? kj_align_up(c_own + c_own / 256, KJ_PAGE_SIZE) +
-			   2 * KJ_PAGE_SIZE : 0);
+	if (c_own) {
+		uint64_t lists = in->data_bytes < c_own ? in->data_bytes : c_own;
+
+		need = segments + kj_align_up(c_own + lists / 256, KJ_PAGE_SIZE) +
+			2 * KJ_PAGE_SIZE;
+	} else {
+		need = segments;
+	}
 	if (kj_resume_layout_free_runs(in->img, in->c_ram, &runs, e))
 		return -1;
 	p->free_bytes = kj_ranges_total(&runs, -1);
@@ -116,7 +126,7 @@ int kj_resume_layout_make(const struct kj_resume_layout_in *in, struct kj_resume
 		if (c_own)
 			kj_fail(e, ENOSPC, "the saved system leaves %llu MiB of RAM free; "
 				"the resume kernel's own memory (%llu MiB, --resume-reserve), "
-				"kjump resume's tables (%llu MiB) and the restore code "
+				"kjump resume's tables and buffers (%llu MiB) and the restore code "
 				"(%llu KiB) need %llu MiB of it (%llu MiB short)",
 				(unsigned long long)(p->free_bytes / MiB),
 				(unsigned long long)(in->reserve_bytes / MiB),
@@ -197,7 +207,8 @@ void kj_resume_layout_sizes(const struct kj_img *img, const struct kj_ranges *ma
 		img->next * sizeof(struct kj_restore_extent) +
 		img->nchunks * sizeof(struct kj_restore_chunk) +
 		maps->n * sizeof(struct kj_restore_range) + sz->max_spares * 8;
-	sz->overhead = kj_resume_overhead(img, kj_ranges_total(maps, -1));
+	sz->overhead = kj_resume_overhead(img, kj_ranges_total(maps, -1),
+					  kj_resume_check_threads(img, sysconf(_SC_NPROCESSORS_CONF)));
 }
 
 int kj_resume_layout_plan(const struct kj_img *img, const struct kj_ranges *c_ram,
@@ -215,6 +226,7 @@ int kj_resume_layout_plan(const struct kj_img *img, const struct kj_ranges *c_ra
 		.img = img, .c_ram = c_ram, .payload_bytes = sz->payload_bytes,
 		.manifest_bytes = sz->manifest_bytes, .reserve_bytes = reserve_bytes,
 		.overhead_bytes = reserve_bytes ? sz->overhead : 0,
+		.data_bytes = sz->data_pages * KJ_PAGE_SIZE,
 	};
 	return kj_resume_layout_make(&in, p, e);
 }
@@ -243,10 +255,29 @@ uint64_t kj_resume_reserve_default(uint64_t ram_bytes)
 	return 224 * MiB + kj_align_up(ram_bytes / 64, KJ_PAGE_SIZE);
 }
 
-uint64_t kj_resume_overhead(const struct kj_img *img, uint64_t ram_bytes)
+unsigned kj_resume_check_threads(const struct kj_img *img, long cpus)
+{
+	uint64_t fit = KJ_RESUME_CHECK_BUFFER_BYTES / kj_resume_check_buffers(img, 1);
+
+	if (cpus < 1)
+		cpus = 1;
+	if (cpus > 8)
+		cpus = 8;
+	if ((uint64_t)cpus > fit)
+		cpus = fit ? (long)fit : 1;
+	return (unsigned)cpus;
+}
+
+uint64_t kj_resume_check_buffers(const struct kj_img *img, unsigned threads)
+{
+	return threads * (2 * (uint64_t)img->hdr.chunk_pages * KJ_PAGE_SIZE + MiB);
+}
+
+uint64_t kj_resume_overhead(const struct kj_img *img, uint64_t ram_bytes, unsigned threads)
 {
 	/* per held page its address and where kjump sees it; per page of
 	 * A's data where it is held in place; per chunk its missing pages */
 	return kj_align_up(ram_bytes / KJ_PAGE_SIZE * 16 + img->hdr.pages_data * 8 +
-			   img->nchunks * 4, KJ_PAGE_SIZE) + KJ_RESUME_CHECK_BUFFER_BYTES + MiB;
+			   img->nchunks * 4, KJ_PAGE_SIZE) + kj_resume_check_buffers(img, threads) +
+		MiB;
 }

@@ -38,6 +38,9 @@ struct kj_resume_layout_in {
 	 * itself, which learns whether A fits by holding memory. */
 	uint64_t reserve_bytes;
 	uint64_t overhead_bytes;
+	/* The compressed chunks, page rounded each: at most these wait in
+	 * pages free in A, however many of A's pages C keeps away. */
+	uint64_t data_bytes;
 };
 
 struct kj_resume_layout {
@@ -106,15 +109,23 @@ int kj_resume_layout_saved_ram(const struct kj_img *img, struct kj_ranges *out,
 uint64_t kj_resume_reserve_default(uint64_t ram_bytes);
 
 /* What kjump resume leaves unheld for the rest of C, rather than meet the
- * OOM killer. */
+ * OOM killer (part of the reserve). */
 #define KJ_RESUME_LEAVE_BYTES (64ULL << 20)
 /* The most memory kjump resume's chunk checks take at once. */
 #define KJ_RESUME_CHECK_BUFFER_BYTES (64ULL << 20)
 
-/* kjump resume's tables for an image, in a machine of ram_bytes: where
- * each held page is, A's pages it holds in place, and its chunk buffers
- * (included in B's budget beside the reserve). */
-uint64_t kj_resume_overhead(const struct kj_img *img, uint64_t ram_bytes);
+/* The threads kjump resume checks chunks with on `cpus` CPUs: one each,
+ * at most 8, and no more than KJ_RESUME_CHECK_BUFFER_BYTES of buffers
+ * hold (each a chunk compressed and decompressed); at least 1. */
+unsigned kj_resume_check_threads(const struct kj_img *img, long cpus);
+/* Their buffers, in bytes. */
+uint64_t kj_resume_check_buffers(const struct kj_img *img, unsigned threads);
+
+/* kjump resume's tables and buffers for an image, in a machine of
+ * ram_bytes checking with `threads`: where each held page is, A's pages
+ * it holds in place, the chunks' accounts, the chunk buffers (B's budget
+ * counts them beside the reserve). */
+uint64_t kj_resume_overhead(const struct kj_img *img, uint64_t ram_bytes, unsigned threads);
 
 /* May the page at `pa` hold compressed data for the payload: free in A,
  * above 1 MiB, outside the payload's and the manifest's segments? */

@@ -122,24 +122,6 @@ static void progress(void *arg, uint64_t done, uint64_t total)
 			kj_now() - io->vp->t0);
 }
 
-/* One per CPU, at most 8, and no more than fit in the buffers' budget
- * (each holds a chunk compressed and decompressed): C's memory also
- * holds the saved system's pages. */
-static unsigned check_threads(const struct kj_img *img)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t each = 2 * img->hdr.chunk_pages * KJ_PAGE_SIZE + (1u << 20);
-	uint64_t fit = KJ_RESUME_CHECK_BUFFER_BYTES / each;
-
-	if (n < 1)
-		n = 1;
-	if (n > 8)
-		n = 8;
-	if ((uint64_t)n > fit)
-		n = fit ? (long)fit : 1;
-	return (unsigned)n;
-}
-
 /* Signals that would end kjump between kexec_load and the jump: held
  * back from before the load, so that kjump, not the signal, decides, and
  * unloads first. They stay held until kjump exits, reporting the signal
@@ -299,9 +281,11 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 				  "the restore payload", &pay.params_off, e))
 		goto out;
 	struct kj_resume_sizes sz;
+	unsigned threads = kj_resume_check_threads(&img, sysconf(_SC_NPROCESSORS_ONLN));
 	double th = kj_now();
 	if (kj_resume_layout_plan(&img, &mm.ram, pay.span, 0, &maps, &sz, &plan, e) ||
-	    kj_staging_pages_hold(&dp, &img, &plan, e))
+	    kj_staging_pages_hold(&dp, &img, &plan,
+				  kj_resume_check_buffers(&img, threads), e))
 		goto out;
 	if (dp.spares_used > sz.max_spares) {
 		kj_fail(e, EIO, "kjump's plan uses %llu spare pages, more than the %llu its "
@@ -360,7 +344,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	memcpy(manifest + m->pages_off, dp.spare_pa, dp.spares_used * 8);
 	struct kj_progress vp = KJ_PROGRESS(25, o->quiet, kj_now());
 	struct chunk_io io = { fd, &img, &dp, &vp };
-	struct kj_resume_chunks_in ci = { &img, check_threads(&img), fetch_chunk, stage_chunk,
+	struct kj_resume_chunks_in ci = { &img, threads, fetch_chunk, stage_chunk,
 					  progress, &io };
 	if (kj_resume_check_chunks(&ci, NULL, e)) {
 		kj_prefix(e, "%s: the image is damaged; nothing was changed", o->target);

@@ -130,10 +130,11 @@ static int assign(struct kj_staging_pages *d, struct kj_err *e)
 }
 
 int kj_staging_pages_hold(struct kj_staging_pages *d, const struct kj_img *img,
-			  const struct kj_resume_layout *plan, struct kj_err *e)
+			  const struct kj_resume_layout *plan, uint64_t buffers,
+			  struct kj_err *e)
 {
 	uint64_t avail = kj_meminfo_read_available(), ram = 0;
-	uint64_t leave = KJ_RESUME_LEAVE_BYTES + KJ_RESUME_CHECK_BUFFER_BYTES;
+	uint64_t leave = KJ_RESUME_LEAVE_BYTES + buffers;
 	int pm;
 
 	memset(d, 0, sizeof(*d));

@@ -43,11 +43,14 @@ struct kj_staging_pages {
 /*
  * Hold memory of this process, a block at a time, until its spare pages
  * can hold all that the pages in place leave over (or fail, changing
- * nothing, when this machine's free memory runs out first). Then assign
+ * nothing, when this machine's free memory runs out first; it leaves
+ * KJ_RESUME_LEAVE_BYTES and `buffers`, what the chunk checks will take,
+ * for the rest of this system). Then assign
  * spare pages to chunks and the copy list.
  */
 int kj_staging_pages_hold(struct kj_staging_pages *d, const struct kj_img *img,
-			  const struct kj_resume_layout *plan, struct kj_err *e);
+			  const struct kj_resume_layout *plan, uint64_t buffers,
+			  struct kj_err *e);
 /*
  * Chunk idx passed its checks: frame is its compressed bytes, pages its
  * decompressed ones. Puts its pages into their frames held in place, and

@@ -194,7 +194,8 @@ static void plan(struct kj_img *img)
 		kj_ranges_free(&runs);
 	}
 	in = (struct kj_resume_layout_in){ img, &c_ram, 2u << 20, 70000,
-					   img->hdr.data_bytes, img->hdr.pages_data };
+					   img->hdr.data_bytes, img->hdr.pages_data,
+					   img->hdr.data_bytes };
 	if (kj_resume_layout_make(&in, &lay, &e) == 0) {
 		CHECK(lay.payload_addr % KJ_IMG_PAGE_SIZE == 0);
 		CHECK(lay.manifest_addr % KJ_IMG_PAGE_SIZE == 0);

@@ -511,10 +511,11 @@ static void test_refuse_no_room_for_payload(void **state)
 	free(f);
 }
 
-/* B's check: the free memory must hold the restore code, and as many of
- * A's pages as the resume kernel and kjump resume may keep of theirs
- * (reserve + overhead), with 1/256 more for their copy-list entries and a
- * page of rounding each way. */
+/* B's check: the free memory must hold the restore code and what the
+ * resume kernel and kjump resume keep (reserve + overhead: those pages are
+ * either free in A, or push as many of A's pages out of place into A's
+ * free memory), plus 1/256 for copy-list entries of the fewer of those
+ * and the compressed chunks, and a page of rounding each way. */
 static void test_reserve(void **state)
 {
 	struct fake *f = fake_new();
@@ -525,16 +526,16 @@ static void test_reserve(void **state)
 
 	qemu_image(f);
 	qemu_ram(&c);
-	in = (struct kj_resume_layout_in){ &f->img, &c, MiB, KJ_PAGE_SIZE, 0, 0 };
-	/* fits exactly: 541.75 MiB, 1/256 more, rounded, 1028 KiB of restore
-	 * code and two pages are all the free 544.875 MiB */
-	in.reserve_bytes = 0x21dbf000;
+	in = (struct kj_resume_layout_in){ &f->img, &c, MiB, KJ_PAGE_SIZE, 0, 0, 0 };
+	/* no chunks: fits exactly when reserve, 1028 KiB of restore code and
+	 * two pages are all the free 544.875 MiB */
+	in.reserve_bytes = 0x21fdd000;
 	if (kj_resume_layout_make(&in, &p, &e))
 		fail_msg("kj_resume_layout_make: %s", e.msg);
 	check_plan(&in, &p);
 	assert_int_equal(p.free_bytes, 0x220e0000);
 	/* the same split between reserve and kjump's tables */
-	in.reserve_bytes = 0x21dbf000 - 16 * MiB;
+	in.reserve_bytes = 0x21fdd000 - 16 * MiB;
 	in.overhead_bytes = 16 * MiB;
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
 	/* a page more: refused, with the numbers and the shortfall */
@@ -542,22 +543,58 @@ static void test_reserve(void **state)
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
 	assert_int_equal(e.code, ENOSPC);
 	assert_non_null(strstr(e.msg, "the saved system leaves 544 MiB of RAM free; the "
-			       "resume kernel's own memory (525 MiB, --resume-reserve), "
-			       "kjump resume's tables (16 MiB) and the restore code (1028 "
-			       "KiB) need 545 MiB of it (1 MiB short)"));
+			       "resume kernel's own memory (527 MiB, --resume-reserve), "
+			       "kjump resume's tables and buffers (16 MiB) and the restore "
+			       "code (1028 KiB) need 545 MiB of it (1 MiB short)"));
+	/* 1 GiB of chunks: a copy-list entry for each page C keeps away
+	 * (fewer than the chunks' pages): 541.75 MiB fit, a page more not */
+	in.overhead_bytes = 0;
+	in.data_bytes = 1ULL << 30;
+	in.reserve_bytes = 0x21dbf000;
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
+	in.reserve_bytes += KJ_PAGE_SIZE;
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
+	/* and few chunks take few entries: 32 MiB add 32 pages at most */
+	in.data_bytes = 32 * MiB;
+	in.reserve_bytes = 0x21fdd000 - 32 * KJ_PAGE_SIZE;
+	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
 	/* no reserve: C itself, which finds out by holding memory */
-	in.reserve_bytes = in.overhead_bytes = 0;
+	in.reserve_bytes = in.overhead_bytes = in.data_bytes = 0;
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), 0);
 	/* a reserve larger than all the free memory: refused, no wrap-around */
 	in.reserve_bytes = 4 * GiB;
 	assert_int_equal(kj_resume_layout_make(&in, &p, &e), -1);
 	assert_non_null(strstr(e.msg, "(4096 MiB, --resume-reserve)"));
-	assert_non_null(strstr(e.msg, "need 4114 MiB of it (3569 MiB short)"));
+	assert_non_null(strstr(e.msg, "need 4098 MiB of it (3553 MiB short)"));
 	/* the default: 224 MiB and 1/64 of the saved RAM */
 	assert_int_equal(kj_resume_reserve_default(GiB), 240 * MiB);
 	assert_int_equal(kj_resume_reserve_default(6 * GiB), 320 * MiB);
 	assert_int_equal(kj_resume_reserve_default(0), 224 * MiB);
 	kj_ranges_free(&c);
+	free(f);
+}
+
+/* kjump resume's chunk threads: one per CPU, at most 8, within 64 MiB of
+ * buffers, at least one; and its overhead counts them. */
+static void test_check_threads(void **state)
+{
+	struct fake *f = fake_new();
+
+	f->img.hdr.chunk_pages = 1024;	/* 9 MiB of buffers a thread */
+	assert_int_equal(kj_resume_check_threads(&f->img, 2), 2);
+	assert_int_equal(kj_resume_check_threads(&f->img, 0), 1);
+	assert_int_equal(kj_resume_check_threads(&f->img, 64), 7);
+	assert_int_equal(kj_resume_check_buffers(&f->img, 2), 18 * MiB);
+	f->img.hdr.chunk_pages = 16384;	/* 129 MiB a thread: still one */
+	assert_int_equal(kj_resume_check_threads(&f->img, 4), 1);
+	f->img.hdr.chunk_pages = 256;
+	assert_int_equal(kj_resume_check_threads(&f->img, 64), 8);
+	f->img.hdr.chunk_pages = 1024;
+	f->img.hdr.pages_data = 1000;
+	f->img.nchunks = 1;
+	/* 1 GiB of RAM: 4 MiB of page table, 8000 + 4 bytes, buffers, 1 MiB */
+	assert_int_equal(kj_resume_overhead(&f->img, GiB, 2),
+			 4 * MiB + 8192 + 18 * MiB + MiB);
 	free(f);
 }
 
@@ -590,7 +627,7 @@ static void test_plan_from_saved_ram(void **state)
 	kj_resume_layout_sizes(&f->img, &maps2, 2 * MiB, &sz2);
 	assert_memory_equal(&sz, &sz2, sizeof(sz));
 	struct kj_resume_layout_in in = { &f->img, &ram, sz.payload_bytes, sz.manifest_bytes,
-					  100 * MiB, sz.overhead };
+					  100 * MiB, sz.overhead, sz.data_pages * KJ_PAGE_SIZE };
 	assert_int_equal(kj_resume_layout_make(&in, &q, &e), 0);
 	assert_memory_equal(&p, &q, sizeof(p));
 	/* more reserve than is left: the plan fails the same way */
@@ -619,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_make_best_fit),
 		cmocka_unit_test(test_usable),
 		cmocka_unit_test(test_reserve),
+		cmocka_unit_test(test_check_threads),
 		cmocka_unit_test(test_plan_from_saved_ram),
 		cmocka_unit_test(test_refuse_does_not_fit),
 		cmocka_unit_test(test_refuse_no_room_for_payload),

@@ -9,7 +9,7 @@ cat /tmp/hib.out
 [ $rc = 1 ] || fail "kjump hibernate exited $rc, expected 1"
 grep -q "B did not power off: the image could not be resumed on this machine" /tmp/hib.out ||
 	fail "A does not print B's reason"
-grep -Eq "the saved system leaves [0-9]+ MiB of RAM free; the resume kernel's own memory \(1024 MiB, --resume-reserve\), kjump resume's tables \([0-9]+ MiB\) and the restore code \([0-9]+ KiB\) need [0-9]+ MiB of it \([0-9]+ MiB short\)" /tmp/hib.out ||
+grep -Eq "the saved system leaves [0-9]+ MiB of RAM free; the resume kernel's own memory \(1024 MiB, --resume-reserve\), kjump resume's tables and buffers \([0-9]+ MiB\) and the restore code \([0-9]+ KiB\) need [0-9]+ MiB of it \([0-9]+ MiB short\)" /tmp/hib.out ||
 	fail "B's reason lacks the numbers"
 grep -q -- "--resume-reserve" /tmp/hib.out || fail "the message does not name the fix"
 usleep 300000
