@@ -2,9 +2,7 @@
 # resumed by C) checks that it is the same system, intact.
 start_counter /tmp/counter
 [ -w /proc/sys/vm/compact_unevictable_allowed ] && echo 0 > /proc/sys/vm/compact_unevictable_allowed
-patfill 4242 256 /tmp/pat.list > /tmp/patfill.out &
-for i in $(seq 600); do grep -q ready /tmp/patfill.out 2>/dev/null && break; usleep 100000; done
-grep -q ready /tmp/patfill.out || fail "patfill did not get ready"
+start_pattern 4242 256
 # physical addresses in hex: more than 8 digits is above 4 GiB (bigmem)
 note "A: pattern: $(awk 'NR > 1 && length($1) > 8' /tmp/pat.list | wc -l) pages above 4 GiB"
 dd if=/dev/urandom of=/tmp/file bs=1k count=256 2>/dev/null
@@ -24,10 +22,7 @@ boot2=$(cat /proc/sys/kernel/random/boot_id)
 [ "$boot2" = "$boot1" ] || fail "boot id changed ($boot1 -> $boot2): this is not the same system"
 kill -0 $COUNTER_PID || fail "the counter process is gone"
 [ "$c2" -gt "$c1" ] || fail "the counter did not continue ($c1 -> $c2)"
-rm -f /tmp/pat.list.check
-killall -USR1 patfill
-for i in $(seq 300); do [ -s /tmp/pat.list.check ] && break; usleep 100000; done
-[ "$(cat /tmp/pat.list.check)" = "same 0" ] || fail "the 256 MiB pattern changed: $(cat /tmp/pat.list.check)"
+check_pattern "the 256 MiB pattern"
 [ "$(sha256sum /tmp/file | cut -c1-64)" = "$sum1" ] || fail "the tmpfs file changed"
 kjump info /dev/vdb > /tmp/info.out 2>&1 || fail "kjump info /dev/vdb failed after resume: $(cat /tmp/info.out)"
 grep -q "^state: *consumed" /tmp/info.out || fail "the image is not marked consumed: $(head -n1 /tmp/info.out)"

@@ -4,9 +4,7 @@
 # every byte of the pattern.
 start_counter /tmp/counter
 [ -w /proc/sys/vm/compact_unevictable_allowed ] && echo 0 > /proc/sys/vm/compact_unevictable_allowed
-patfill 4343 2200 /tmp/pat.list > /tmp/patfill.out &
-for i in $(seq 3000); do grep -q ready /tmp/patfill.out 2>/dev/null && break; usleep 100000; done
-grep -q ready /tmp/patfill.out || fail "patfill did not get ready"
+start_pattern 4343 2200
 # physical addresses in hex: more than 8 digits is above 4 GiB
 high=$(awk 'NR > 1 && length($1) > 8' /tmp/pat.list | wc -l)
 [ "$high" -gt 0 ] || fail "none of the pattern lies above 4 GiB"
@@ -27,10 +25,7 @@ grep -Eq "in use: dropped [0-9]+ MiB of clean page cache first" /tmp/hib.out ||
 usleep 300000
 c2=$(cat /tmp/counter)
 kill -0 $COUNTER_PID && [ "$c2" -gt "$c1" ] || fail "the counter did not continue ($c1 -> $c2)"
-rm -f /tmp/pat.list.check
-killall -USR1 patfill
-for i in $(seq 1200); do [ -s /tmp/pat.list.check ] && break; usleep 100000; done
-[ "$(cat /tmp/pat.list.check)" = "same 0" ] || fail "the 2200 MiB pattern changed: $(cat /tmp/pat.list.check)"
+check_pattern "the 2200 MiB pattern"
 kjump info /dev/vdb | grep -q "^state: *consumed" || fail "the image is not marked consumed"
 note "A: resumed: counter $c1 -> $c2, every byte of the 2200 MiB pattern unchanged"
 pass

@@ -11,3 +11,22 @@ start_counter() {
 	COUNTER_PID=$!
 	usleep 300000
 }
+
+# start_pattern SEED MIB: MIB MiB of patfill's incompressible pattern in
+# its own locked memory (tests/vm/tools/patfill.c), the physical address
+# of each page in /tmp/pat.list; waits until it is ready (TCG is slow).
+start_pattern() {
+	patfill "$1" "$2" /tmp/pat.list > /tmp/patfill.out &
+	for i in $(seq 3000); do grep -q ready /tmp/patfill.out 2>/dev/null && break; usleep 100000; done
+	grep -q ready /tmp/patfill.out || fail "patfill did not get ready"
+}
+
+# check_pattern WHAT: fail with "WHAT changed" unless patfill finds every
+# page of its pattern as it wrote it.
+check_pattern() {
+	rm -f /tmp/pat.list.check
+	killall -USR1 patfill
+	for i in $(seq 1200); do [ -s /tmp/pat.list.check ] && break; usleep 100000; done
+	[ "$(cat /tmp/pat.list.check 2>/dev/null)" = "same 0" ] ||
+		fail "$1 changed: $(cat /tmp/pat.list.check 2>/dev/null)"
+}

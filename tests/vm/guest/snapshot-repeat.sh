@@ -10,9 +10,7 @@ busy=$(sed -n 's/.*kjtest_busy=\([0-9]\).*/\1/p' /proc/cmdline)
 : "${snaps:=15}" "${mib:=32}" "${busy:=0}"
 start_counter /tmp/counter
 [ -w /proc/sys/vm/compact_unevictable_allowed ] && echo 0 > /proc/sys/vm/compact_unevictable_allowed
-patfill 77 "$mib" /tmp/pat.list > /tmp/patfill.out &
-for i in $(seq 600); do grep -q ready /tmp/patfill.out 2>/dev/null && break; usleep 100000; done
-grep -q ready /tmp/patfill.out || fail "patfill did not get ready"
+start_pattern 77 "$mib"
 # a busy A: memory churned all along, snapshots included
 [ "$busy" = 1 ] && ( while :; do dd if=/dev/urandom of=/tmp/churn bs=64k count=64 2>/dev/null; rm -f /tmp/churn; done ) &
 note "A: $snaps snapshots in a row, $mib MiB pattern held, busy $busy"
@@ -29,11 +27,7 @@ for n in $(seq "$snaps"); do
 	kill -0 $COUNTER_PID || fail "A's counter died in snapshot $n"
 	[ "$c2" -gt "$c1" ] || fail "A's counter stuck after snapshot $n"
 	[ "$(sha256sum /tmp/file | cut -c1-64)" = "$sum" ] || fail "A's file changed in snapshot $n"
-	rm -f /tmp/pat.list.check
-	killall -USR1 patfill
-	for i in $(seq 300); do [ -s /tmp/pat.list.check ] && break; usleep 100000; done
-	[ "$(cat /tmp/pat.list.check)" = "same 0" ] ||
-		fail "A's pattern changed in snapshot $n: $(cat /tmp/pat.list.check)"
+	check_pattern "A's pattern in snapshot $n"
 	kjump verify --quiet /dev/vdb > /tmp/verify.out 2>&1 ||
 		fail "verify after snapshot $n: $(cat /tmp/verify.out)"
 	note "snapshot $n: $(grep frozen: /tmp/snap.out); file, pattern and image good"

@@ -2,9 +2,7 @@
 # hibernation to /dev/vdc with the same B, never unloaded in between; C
 # resumes the hibernation, and A checks itself and the snapshot.
 start_counter /tmp/counter
-patfill 4545 64 /tmp/pat.list > /tmp/patfill.out &
-for i in $(seq 300); do grep -q ready /tmp/patfill.out 2>/dev/null && break; usleep 100000; done
-grep -q ready /tmp/patfill.out || fail "patfill did not get ready"
+start_pattern 4545 64
 kjump snapshot --to /dev/vdb --kernel /b/bzImage > /tmp/snap.out 2>&1 ||
 	fail "snapshot failed: $(tail -n 1 /tmp/snap.out)"
 cat /tmp/snap.out
@@ -26,10 +24,7 @@ grep -q "resumed from hibernation" /tmp/hib.out || fail "kjump hibernate did not
 usleep 300000
 c2=$(cat /tmp/counter)
 [ "$c2" -gt "$c1" ] || fail "the counter did not continue"
-rm -f /tmp/pat.list.check
-killall -USR1 patfill
-for i in $(seq 300); do [ -s /tmp/pat.list.check ] && break; usleep 100000; done
-[ "$(cat /tmp/pat.list.check)" = "same 0" ] || fail "the pattern changed: $(cat /tmp/pat.list.check)"
+check_pattern "the pattern"
 kjump info /dev/vdc | grep -q "^state: *consumed" || fail "the hibernation image is not consumed"
 kjump info /dev/vdb > /tmp/info2.out 2>&1
 grep -q "^kind: *snapshot" /tmp/info2.out && grep -q "^state: *complete" /tmp/info2.out ||
