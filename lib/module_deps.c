@@ -149,7 +149,10 @@ int kj_module_deps_parse(const char *text, size_t len, struct kj_module_deps *d,
 		need_counts[d->n] = 0;
 		m->path = word(&w, colon);
 		d->n++;
-		if (!m->path || word(&w, colon) || !path_ok(m->path)) {
+		char *second = m->path ? word(&w, colon) : NULL;
+
+		free(second);
+		if (!m->path || second || !path_ok(m->path)) {
 			kj_fail(e, EINVAL, "modules.dep line %zu: not one relative module "
 				"path before the ':'", lineno);
 			goto out;
@@ -163,9 +166,10 @@ int kj_module_deps_parse(const char *text, size_t len, struct kj_module_deps *d,
 		w = colon + 1;
 		for (char *dep; (dep = word(&w, le)); ) {
 			char **np;
+			size_t dl = strlen(dep);	/* a NUL inside ends it early */
 
-			if (dep[strlen(dep) - 1] == '\r')
-				dep[strlen(dep) - 1] = '\0';
+			if (dl && dep[dl - 1] == '\r')
+				dep[dl - 1] = '\0';
 			if (need_counts[d->n - 1] == KJ_MODULE_DEPS_MAX_NEEDS || !path_ok(dep) ||
 			    !(np = realloc(need_paths[d->n - 1],
 					   (need_counts[d->n - 1] + 1) * sizeof(*np)))) {

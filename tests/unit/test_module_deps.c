@@ -5,7 +5,8 @@
  * looked up by either spelling, with its load order (every module after
  * what it needs, each once, shared dependencies once); refusals of a line
  * without ':', absolute or climbing paths, a dependency without a line of
- * its own, oversized input; and a crafted cycle that ends.
+ * its own, a NUL inside a line, oversized input; and a crafted cycle
+ * that ends.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -97,6 +98,10 @@ static void test_refusals(void **state)
 
 	struct kj_module_deps d;
 	struct kj_err e = { 0 };
+	/* a NUL where a dependency's path starts (found by fuzz_b_inputs) */
+	static const char nul[] = "a.ko: \0\r\n";
+	assert_int_equal(kj_module_deps_parse(nul, sizeof(nul) - 1, &d, &e), -1);
+	assert_non_null(strstr(e.msg, "line 1: too many or bad paths"));
 	assert_int_equal(kj_module_deps_parse("", KJ_MODULE_DEPS_MAX_TEXT + 1, &d, &e), -1);
 	assert_non_null(strstr(e.msg, "larger than 16 MiB"));
 }
