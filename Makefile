@@ -13,8 +13,9 @@ B       := build
 # every assignment to CFLAGS in here, target-specific += included).
 KJ_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 	-D_FILE_OFFSET_BITS=64 -MMD -MP
-# libzstd-dev, libxxhash-dev, zlib1g-dev (static archives: kjump is -static)
-LIBS := -lzstd -lxxhash -lz -lpthread
+# libzstd-dev, libxxhash-dev, zlib1g-dev, libsodium-dev (static archives:
+# kjump is -static)
+LIBS := -lzstd -lxxhash -lz -lsodium -lpthread
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
