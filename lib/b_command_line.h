@@ -42,8 +42,9 @@ struct kj_b_job {
 };
 
 /* Where A puts the seal key (lib/seal.h, kj_seal_params_encode) in B's
- * initramfs: memory of B's region only, read once and wiped by B. */
-#define KJ_B_SEAL_KEY_PATH "/run/kjump/seal-key"
+ * initramfs (its rootfs: B mounts a tmpfs over /run): memory of B's
+ * region only, read once and wiped by B. */
+#define KJ_B_SEAL_KEY_PATH "/kjump-seal-key"
 
 /* B's job; fails unless kjump.to= and kjump.tag= are there. */
 int kj_b_job_parse(const char *cmdline, struct kj_b_job *j, struct kj_err *e);

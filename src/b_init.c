@@ -217,9 +217,10 @@ static int take_seal_key(struct kj_seal_params *sp, struct kj_err *e)
 		return kj_fail(e, ENOMEM, "cannot allocate locked memory for the seal key");
 	fd = open(KJ_B_SEAL_KEY_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
+		kj_fail_errno(e, "A asked for a sealed image but gave no key (%s); "
+			      "not saving it unsealed", KJ_B_SEAL_KEY_PATH);
 		sodium_free(buf);
-		return kj_fail_errno(e, "A asked for a sealed image but gave no key (%s); "
-				     "not saving it unsealed", KJ_B_SEAL_KEY_PATH);
+		return -1;
 	}
 	n = read(fd, buf, KJ_SEAL_PARAMS_WIRE + 1);
 	if (n > 0) {

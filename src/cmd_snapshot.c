@@ -176,9 +176,8 @@ static int build_initramfs(const char *extra, const struct kj_seal_params *sp,
 		uint8_t key[KJ_SEAL_PARAMS_WIRE];
 
 		kj_seal_params_encode(sp, key);
-		r = kj_cpio_add(c, "run/kjump", 040700, 0, 0, NULL, 0, e) ||
-			kj_cpio_add(c, KJ_B_SEAL_KEY_PATH + 1, 0100400, 0, 0, key,
-				    sizeof(key), e);
+		r = kj_cpio_add(c, KJ_B_SEAL_KEY_PATH + 1, 0100400, 0, 0, key,
+				sizeof(key), e);
 		sodium_memzero(key, sizeof(key));
 	}
 	r = r || kj_cpio_finish(c, e);

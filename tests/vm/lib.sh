@@ -63,12 +63,15 @@ vm_initramfs() {
 }
 
 # vm_run LOG KERNEL INITRD [--mem M] [--smp N] [--timeout S] [--disk FILE]...
-#        [--append "ARGS"]
+#        [--append "ARGS"] [--serial-input BASE]
 # Boots a guest under TCG and waits for it to power off or time out.
 # Sets VM_RC (0: powered off; 124: timed out; else QEMU's status).
+# --serial-input BASE: the console also takes input, from the FIFO
+# BASE.in (made here; write lines to it while the guest runs, e.g. once
+# LOG shows a prompt); the output still goes to LOG.
 vm_run() {
-	local log=$1 kernel=$2 initrd=$3 mem=1G smp=2 timeout=300 append=""
-	local -a disks=()
+	local log=$1 kernel=$2 initrd=$3 mem=1G smp=2 timeout=300 append="" sin="" drain=""
+	local -a disks=() serial
 	shift 3
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -77,21 +80,40 @@ vm_run() {
 		--timeout) timeout=$2; shift 2 ;;
 		--disk) disks+=(-drive "file=$2,format=raw,if=virtio,cache=unsafe"); shift 2 ;;
 		--append) append=$2; shift 2 ;;
+		--serial-input) sin=$2; shift 2 ;;
 		*) echo "vm_run: unknown option $1" >&2; return 2 ;;
 		esac
 	done
+	serial=(-serial "file:$log")
+	if [ -n "$sin" ]; then
+		# QEMU's pipe backend reads BASE.in and writes BASE.out (drained
+		# here); logfile= keeps the console log where it always is
+		rm -f "$sin.in" "$sin.out"
+		mkfifo "$sin.in" "$sin.out" || return 2
+		serial=(-chardev "pipe,id=ser0,path=$sin,logfile=$log,logappend=off"
+			-serial chardev:ser0)
+	fi
 	local try
 	for try in 1 2; do
 		: >"$log"
 		VM_RC=0
+		if [ -n "$sin" ]; then
+			cat "$sin.out" >/dev/null &
+			drain=$!
+		fi
 		# --foreground: QEMU stays in the scenario's process group, so
 		# that stopping the scenario (tests/vm/run) stops QEMU too.
 		timeout --foreground -k 5 "$timeout" qemu-system-x86_64 -accel tcg -machine pc \
 			-cpu max -m "$mem" -smp "$smp" -nodefaults -no-reboot \
-			-display none -serial "file:$log" \
+			-display none "${serial[@]}" \
 			-kernel "$kernel" -initrd "$initrd" \
 			-append "console=ttyS0 panic=-1 $append" \
 			"${disks[@]}" </dev/null >"$log.qemu" 2>&1 || VM_RC=$?
+		if [ -n "$drain" ]; then
+			kill "$drain" 2>/dev/null
+			wait "$drain" 2>/dev/null
+			drain=""
+		fi
 		# A kernel that dies before it runs /init never met kjump: under
 		# multi-threaded TCG, boot-time code patching occasionally traps
 		# (seen with Debian's kernel: "Oops: int3" in early init). Boot
