@@ -167,6 +167,11 @@ $(B)/bench/rawjump: bench/tools/rawjump.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Wall -Wextra -static -o $@ $<
 
+# bench/seal: the writer and reader, plain and sealed, on the host
+$(B)/bench/sealbench: bench/tools/sealbench.c $(B)/libkjump.a
+	@mkdir -p $(@D)
+	$(CC) $(KJ_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libkjump.a $(LIBS)
+
 # The tools the VM scenarios and benchmarks put into their guests
 test-tools: $(TOOL_BIN)
 

@@ -147,27 +147,30 @@ int kj_seal_calibrate(double seconds, uint64_t mem_max, uint64_t *opslimit,
 	if (mem < KJ_SEAL_WRITE_MIN_MEMLIMIT)
 		mem = KJ_SEAL_WRITE_MIN_MEMLIMIT;
 	mem &= ~((1ULL << 20) - 1);
-	t0 = now();
-	if (crypto_pwhash(out, sizeof(out), pw, sizeof(pw) - 1, salt, 1, (size_t)mem,
-			  crypto_pwhash_ALG_ARGON2ID13))
-		return kj_fail(e, ENOMEM, "cannot run Argon2id with %llu MiB of memory",
-			       (ull)(mem >> 20));
-	t = now() - t0;
-	if (t <= 0)
-		t = 1e-3;
-	if (t > seconds * 1.25) {
-		/* one pass is too slow: less memory, as much as fits the time */
+	/* One pass, then adjust: less memory while a pass is too slow (the
+	 * first trial also pays for faulting the memory in, so try again at
+	 * the new size), then as many passes as fill the time. */
+	for (int trial = 0; trial < 4; trial++) {
+		t0 = now();
+		if (crypto_pwhash(out, sizeof(out), pw, sizeof(pw) - 1, salt, 1, (size_t)mem,
+				  crypto_pwhash_ALG_ARGON2ID13))
+			return kj_fail(e, ENOMEM, "cannot run Argon2id with %llu MiB of "
+				       "memory", (ull)(mem >> 20));
+		t = now() - t0;
+		if (t <= 0)
+			t = 1e-3;
+		if (t <= seconds * 1.25 || mem == KJ_SEAL_WRITE_MIN_MEMLIMIT)
+			break;
 		uint64_t m = (uint64_t)((double)mem * seconds / t);
 
 		m &= ~((1ULL << 20) - 1);
 		mem = m < KJ_SEAL_WRITE_MIN_MEMLIMIT ? KJ_SEAL_WRITE_MIN_MEMLIMIT : m;
-	} else {
-		ops = (uint64_t)(seconds / t + 0.5);
-		if (ops < 1)
-			ops = 1;
-		if (ops > KJ_SEAL_WRITE_MAX_OPSLIMIT)
-			ops = KJ_SEAL_WRITE_MAX_OPSLIMIT;
 	}
+	ops = (uint64_t)(seconds / t + 0.5);
+	if (ops < 1)
+		ops = 1;
+	if (ops > KJ_SEAL_WRITE_MAX_OPSLIMIT)
+		ops = KJ_SEAL_WRITE_MAX_OPSLIMIT;
 	sodium_memzero(out, sizeof(out));
 	*opslimit = ops;
 	*memlimit = mem;

@@ -211,10 +211,13 @@ int cmd_info(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return kj_usage_error("which target?");
-	/* info asks for a passphrase only on a terminal: in a script it
-	 * shows the public part */
+	/* info asks for a passphrase only when run on a terminal (stdin and
+	 * stdout): in a script, or an initramfs hook's `kjump info DEV
+	 * >/dev/null && kjump resume DEV`, it shows the public part */
+	bool ask = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+
 	if (kj_open_image(argv[optind], &img, &fd, &ko,
-			  !isatty(STDIN_FILENO) && !ko.key_file && !ko.passphrase_file, &e))
+			  !ask && !ko.key_file && !ko.passphrase_file, &e))
 		return kj_report(&e);
 	print_info(&img, json);
 	/* a sealed image seen from outside: complete as far as one can tell */
