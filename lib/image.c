@@ -127,7 +127,8 @@ int kj_img_header_check(const struct kj_img_header *h, struct kj_err *e)
 	/* A sealed header's seal block (an unsealed one's is padding,
 	 * zero from kjump's writers, and not looked at). */
 	if (h->version == KJ_IMG_VERSION_SEALED &&
-	    (h->seal.magic != KJ_SEAL_MAGIC || h->seal.aead != KJ_SEAL_XCHACHA20POLY1305))
+	    (h->seal.magic != KJ_SEAL_MAGIC || (h->seal.aead != KJ_SEAL_XCHACHA20POLY1305 &&
+						 h->seal.aead != KJ_SEAL_AES256GCM)))
 		return kj_fail(e, EINVAL, "the image says it is sealed, but with no "
 			       "seal block this kjump knows (cipher %u)", h->seal.aead);
 	return 0;

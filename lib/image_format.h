@@ -21,7 +21,8 @@
  *
  * A sealed image (version 2, lib/seal.h, docs/sealing.md) has the same
  * layout, but its chunks and index are encrypted and authenticated with
- * XChaCha20-Poly1305 (same lengths: the tags are kept apart), and its
+ * AES-256-GCM or XChaCha20-Poly1305 (same lengths: the tags are kept
+ * apart), and its
  * header holds in clear only the public fields (magic, version,
  * header_size, state, kind, page_size, arch, uuid, consumed, fail_reason
  * and the seal block); every other field is zero there and lives, with
@@ -191,6 +192,8 @@ struct kj_img_tag {
 
 enum kj_seal_aead {
 	KJ_SEAL_XCHACHA20POLY1305 = 1,	/* libsodium's _ietf construction */
+	KJ_SEAL_AES256GCM = 2,		/* where the CPU has AES-NI: 12-byte
+					 * nonces (the first 12 of each) */
 };
 
 enum kj_seal_kdf {

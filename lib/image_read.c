@@ -764,7 +764,7 @@ int kj_img_unseal(struct kj_img *img, const struct kj_seal_secret *s, struct kj_
 	if (kj_seal_master(pub->seal.kdf, pub->seal.opslimit, pub->seal.memlimit,
 			   pub->seal.salt, s, master, e))
 		return -1;
-	r = kj_seal_keys_new(&keys, master, pub->uuid, e);
+	r = kj_seal_keys_new(&keys, master, pub->uuid, pub->seal.aead, e);
 	sodium_memzero(master, sizeof(master));
 	if (r)
 		return -1;

@@ -682,11 +682,13 @@ int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
 	h->chunk_pages = chunk_pages;
 	h->header_xxh64 = kj_img_header_hash(h);
 	if (o->seal) {
-		if (kj_seal_keys_new(&w->keys, o->seal->master, h->uuid, e))
+		uint32_t aead = o->seal->aead ? o->seal->aead : kj_seal_best_aead();
+
+		if (kj_seal_keys_new(&w->keys, o->seal->master, h->uuid, aead, e))
 			goto fail;
 		h->version = KJ_IMG_VERSION_SEALED;
 		h->seal.magic = KJ_SEAL_MAGIC;
-		h->seal.aead = KJ_SEAL_XCHACHA20POLY1305;
+		h->seal.aead = aead;
 		h->seal.kdf = o->seal->kdf;
 		h->seal.opslimit = o->seal->opslimit;
 		h->seal.memlimit = o->seal->memlimit;

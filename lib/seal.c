@@ -238,16 +238,37 @@ static void subkey(uint8_t out[KJ_SEAL_KEY_BYTES], const uint8_t master[KJ_SEAL_
 			   KJ_SEAL_KEY_BYTES);
 }
 
+uint32_t kj_seal_best_aead(void)
+{
+	if (sodium_init() >= 0 && crypto_aead_aes256gcm_is_available())
+		return KJ_SEAL_AES256GCM;
+	return KJ_SEAL_XCHACHA20POLY1305;
+}
+
+const char *kj_seal_aead_name(uint32_t aead)
+{
+	return aead == KJ_SEAL_AES256GCM ? "AES-256-GCM" :
+	       aead == KJ_SEAL_XCHACHA20POLY1305 ? "XChaCha20-Poly1305" : "an unknown cipher";
+}
+
 int kj_seal_keys_new(struct kj_seal_keys **kp, const uint8_t master[KJ_SEAL_KEY_BYTES],
-		     const uint8_t uuid[16], struct kj_err *e)
+		     const uint8_t uuid[16], uint32_t aead, struct kj_err *e)
 {
 	struct kj_seal_keys *k;
 
 	if (kj_seal_init(e))
 		return -1;
+	if (aead == KJ_SEAL_AES256GCM && !crypto_aead_aes256gcm_is_available())
+		return kj_fail(e, ENOTSUP, "the image is sealed with AES-256-GCM and this "
+			       "CPU lacks AES-NI, which libsodium's AES-256-GCM needs: open "
+			       "it on the machine that wrote it");
+	if (aead != KJ_SEAL_AES256GCM && aead != KJ_SEAL_XCHACHA20POLY1305)
+		return kj_fail(e, EINVAL, "the image is sealed with cipher %u, which this "
+			       "kjump does not know", aead);
 	k = sodium_malloc(sizeof(*k));
 	if (!k)
 		return kj_fail(e, ENOMEM, "cannot allocate locked memory for the keys");
+	k->aead = aead;
 	subkey(k->hdr, master, "header", uuid);
 	subkey(k->index, master, "index", uuid);
 	subkey(k->chunk, master, "chunks", uuid);
@@ -286,6 +307,31 @@ void kj_seal_public(const struct kj_img_header *full, struct kj_img_header *pub)
 	*pub = p;
 }
 
+/* Both ciphers, in place or not, tags apart. An AES-256-GCM nonce is the
+ * first 12 bytes of the 24 kjump makes. */
+static void enc(const struct kj_seal_keys *k, const uint8_t *key, uint8_t *c, uint8_t *tag,
+		const uint8_t *m, uint64_t len, const uint8_t *ad, uint64_t adlen,
+		const uint8_t nonce[24])
+{
+	if (k->aead == KJ_SEAL_AES256GCM)
+		crypto_aead_aes256gcm_encrypt_detached(c, tag, NULL, m, len, ad, adlen, NULL,
+						       nonce, key);
+	else
+		crypto_aead_xchacha20poly1305_ietf_encrypt_detached(c, tag, NULL, m, len, ad,
+								    adlen, NULL, nonce, key);
+}
+
+static int dec(const struct kj_seal_keys *k, const uint8_t *key, uint8_t *m,
+	       const uint8_t *c, uint64_t len, const uint8_t *tag, const uint8_t *ad,
+	       uint64_t adlen, const uint8_t nonce[24])
+{
+	if (k->aead == KJ_SEAL_AES256GCM)
+		return crypto_aead_aes256gcm_decrypt_detached(m, NULL, c, len, tag, ad, adlen,
+							      nonce, key) ? -1 : 0;
+	return crypto_aead_xchacha20poly1305_ietf_decrypt_detached(m, NULL, c, len, tag, ad,
+								   adlen, nonce, key) ? -1 : 0;
+}
+
 /* The header's associated data: its fixed public fields and the seal
  * block up to hdr_tag. */
 #define HDR_AD_SIZE (48 + offsetof(struct kj_img_seal, hdr_tag))
@@ -314,13 +360,13 @@ int kj_seal_header(const struct kj_seal_keys *k, const struct kj_img_header *ful
 	memcpy(priv + offsetof(struct kj_img_header, version),
 	       &(uint32_t){ KJ_IMG_VERSION_SEALED }, sizeof(uint32_t));
 	header_ad(&h, ad);
-	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
-		h.seal.sealed, h.seal.hdr_tag, NULL, priv, sizeof(priv), ad, sizeof(ad),
-		NULL, h.seal.hdr_nonce, k->hdr);
+	if (h.seal.aead != k->aead)
+		return kj_fail(e, EINVAL, "internal: the header's cipher is not the keys'");
+	enc(k, k->hdr, h.seal.sealed, h.seal.hdr_tag, priv, sizeof(priv), ad, sizeof(ad),
+	    h.seal.hdr_nonce);
 	sodium_memzero(priv, sizeof(priv));
 	h.header_xxh64 = kj_img_header_hash(&h);
 	*out = h;
-	(void)e;
 	return 0;
 }
 
@@ -335,9 +381,9 @@ int kj_seal_header_open(const struct kj_seal_keys *k, const struct kj_img_header
 			       "did not finish)");
 	memset(&h, 0, sizeof(h));
 	header_ad(pub, ad);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
-		    (uint8_t *)&h, NULL, pub->seal.sealed, KJ_SEAL_PRIVATE_SIZE,
-		    pub->seal.hdr_tag, ad, sizeof(ad), pub->seal.hdr_nonce, k->hdr)) {
+	if (pub->seal.aead != k->aead ||
+	    dec(k, k->hdr, (uint8_t *)&h, pub->seal.sealed, KJ_SEAL_PRIVATE_SIZE,
+		pub->seal.hdr_tag, ad, sizeof(ad), pub->seal.hdr_nonce)) {
 		sodium_memzero(&h, sizeof(h));
 		return kj_fail(e, EACCES, "wrong passphrase or key, or the image header "
 			       "was modified: it does not authenticate");
@@ -374,9 +420,7 @@ void kj_seal_index(const struct kj_seal_keys *k, const struct kj_img_header *ful
 	uint8_t ad[32];
 
 	index_ad(full, ad);
-	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(buf, tag, NULL, buf, len, ad,
-							    sizeof(ad), NULL, zero_nonce,
-							    k->index);
+	enc(k, k->index, buf, tag, buf, len, ad, sizeof(ad), zero_nonce);
 }
 
 int kj_seal_index_open(const struct kj_seal_keys *k, const struct kj_img_header *full,
@@ -385,9 +429,7 @@ int kj_seal_index_open(const struct kj_seal_keys *k, const struct kj_img_header 
 	uint8_t ad[32];
 
 	index_ad(full, ad);
-	return crypto_aead_xchacha20poly1305_ietf_decrypt_detached(buf, NULL, buf, len, tag,
-								   ad, sizeof(ad),
-								   zero_nonce, k->index) ? -1 : 0;
+	return dec(k, k->index, buf, buf, len, tag, ad, sizeof(ad), zero_nonce);
 }
 
 static void chunk_ad(const uint8_t uuid[16], uint64_t idx, uint64_t first_page,
@@ -408,8 +450,7 @@ void kj_seal_chunk(const struct kj_seal_keys *k, const uint8_t uuid[16], uint64_
 	uint8_t ad[40], nonce[24];
 
 	chunk_ad(uuid, idx, first_page, npages, csize, ad, nonce);
-	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(buf, tag, NULL, buf, csize, ad,
-							    sizeof(ad), NULL, nonce, k->chunk);
+	enc(k, k->chunk, buf, tag, buf, csize, ad, sizeof(ad), nonce);
 }
 
 int kj_seal_chunk_open(const struct kj_seal_keys *k, const uint8_t uuid[16], uint64_t idx,
@@ -419,9 +460,7 @@ int kj_seal_chunk_open(const struct kj_seal_keys *k, const uint8_t uuid[16], uin
 	uint8_t ad[40], nonce[24];
 
 	chunk_ad(uuid, idx, first_page, npages, csize, ad, nonce);
-	return crypto_aead_xchacha20poly1305_ietf_decrypt_detached(buf, NULL, buf, csize, tag,
-								   ad, sizeof(ad), nonce,
-								   k->chunk) ? -1 : 0;
+	return dec(k, k->chunk, buf, buf, csize, tag, ad, sizeof(ad), nonce);
 }
 
 const char *kj_seal_kdf_desc(const struct kj_img_seal *s, char *buf, size_t n)

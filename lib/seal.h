@@ -67,6 +67,8 @@ struct kj_seal_secret {
 /* The writer's part: the KDF record that goes into the header, and the
  * master key derived from the secret with it. */
 struct kj_seal_params {
+	uint32_t aead;		/* enum kj_seal_aead; 0: kj_seal_best_aead() (not
+				 * on the wire: B picks its own) */
 	uint32_t kdf;		/* enum kj_seal_kdf */
 	uint64_t opslimit, memlimit;
 	uint8_t salt[16];
@@ -76,6 +78,7 @@ struct kj_seal_params {
 /* The subkeys of one image. Lives in sodium_malloc'd memory (locked,
  * guarded); kj_seal_keys_free wipes it. */
 struct kj_seal_keys {
+	uint32_t aead;		/* enum kj_seal_aead */
 	uint8_t hdr[KJ_SEAL_KEY_BYTES];
 	uint8_t index[KJ_SEAL_KEY_BYTES];
 	uint8_t chunk[KJ_SEAL_KEY_BYTES];
@@ -114,8 +117,15 @@ void kj_seal_params_encode(const struct kj_seal_params *p, uint8_t out[KJ_SEAL_P
 int kj_seal_params_decode(const uint8_t *in, size_t len, struct kj_seal_params *p,
 			  struct kj_err *e);
 
+/* The cipher a writer uses here: AES-256-GCM where the CPU has AES-NI
+ * and PCLMUL (libsodium's needs them; several times faster), else
+ * XChaCha20-Poly1305. */
+uint32_t kj_seal_best_aead(void);
+const char *kj_seal_aead_name(uint32_t aead);	/* "AES-256-GCM" */
+
+/* Fails for an unknown cipher, or AES-256-GCM on a CPU without AES-NI. */
 int kj_seal_keys_new(struct kj_seal_keys **k, const uint8_t master[KJ_SEAL_KEY_BYTES],
-		     const uint8_t uuid[16], struct kj_err *e);
+		     const uint8_t uuid[16], uint32_t aead, struct kj_err *e);
 void kj_seal_keys_free(struct kj_seal_keys *k);
 
 /* Is this a sealed header (version 2)? Says nothing of its validity. */

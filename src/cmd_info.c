@@ -139,8 +139,8 @@ static void print_info(const struct kj_img *img, bool json)
 		if (h->consumed)
 			printf("%s %s\n", h->state == KJ_IMG_RESUMING ? "resuming:  " :
 			       "consumed:  ", consumed);
-		printf("sealed:     %s, XChaCha20-Poly1305\n",
-		       kj_seal_kdf_desc(&h->seal, kdf, sizeof(kdf)));
+		printf("sealed:     %s, %s\n", kj_seal_kdf_desc(&h->seal, kdf, sizeof(kdf)),
+		       kj_seal_aead_name(h->seal.aead));
 		printf("            the rest is encrypted: give --key-file or "
 		       "--passphrase-file,\n            or type the passphrase when "
 		       "asked on a terminal, to see more\n");
@@ -156,8 +156,9 @@ static void print_info(const struct kj_img *img, bool json)
 	if (img->sealed) {
 		char kdf[96];
 
-		printf("sealed:     %s, XChaCha20-Poly1305 (opened: header and index "
-		       "authenticated)\n", kj_seal_kdf_desc(&h->seal, kdf, sizeof(kdf)));
+		printf("sealed:     %s, %s (opened: header and index authenticated)\n",
+		       kj_seal_kdf_desc(&h->seal, kdf, sizeof(kdf)),
+		       kj_seal_aead_name(h->seal.aead));
 	}
 	printf("created:    %s\n", created);
 	if (h->state == KJ_IMG_RESUMING)

@@ -88,6 +88,9 @@ static void page(uint8_t *p, unsigned i, uint64_t seed)
 			memcpy(p + k, SECRET, sizeof(SECRET) - 1);
 }
 
+/* The cipher make_image seals with; 0: the writer's choice. */
+static uint32_t use_aead;
+
 /* An image on a new temporary file: sealed with `secret` (NULL: plain). */
 static int make_image(const struct kj_seal_secret *secret, uint64_t seed)
 {
@@ -105,6 +108,7 @@ static int make_image(const struct kj_seal_secret *secret, uint64_t seed)
 	if (secret) {
 		/* the smallest Argon2id: tests derive keys thousands of times */
 		assert_int_equal(kj_seal_params_new(&sp, secret, 1, 64 << 10, &e), 0);
+		sp.aead = use_aead;
 		o.seal = &sp;
 	}
 	assert_int_equal(kj_img_writer_open(&w, fd, 0, &o, &e), 0);
@@ -556,6 +560,48 @@ static void test_calibrate(void **state)
 	assert_int_equal(kj_seal_check_kdf(KJ_SEAL_KDF_ARGON2ID, ops, mem, &e), 0);
 }
 
+/* Both ciphers: the writer's choice here, and each forced. */
+static void test_ciphers(void **state)
+{
+	const uint32_t all[] = { KJ_SEAL_XCHACHA20POLY1305, KJ_SEAL_AES256GCM };
+	static const char wrong[] = "wrong";
+	const struct kj_seal_secret s_wrong = { KJ_SECRET_PASSPHRASE,
+		(const uint8_t *)wrong, 5 };
+	struct kj_err e;
+
+	for (size_t i = 0; i < 2; i++) {
+		struct kj_img img;
+		int fd;
+
+		if (all[i] == KJ_SEAL_AES256GCM && kj_seal_best_aead() != KJ_SEAL_AES256GCM) {
+			print_message("no AES-NI here: AES-256-GCM not tested\n");
+			continue;
+		}
+		use_aead = all[i];
+		fd = make_image(&s_pass, 20 + i);
+		use_aead = 0;
+		assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
+		assert_int_equal(img.pub.seal.aead, all[i]);
+		kj_img_close(&img);
+		assert_int_equal(usable(fd, &s_pass, &e), 0);
+		assert_int_equal(usable(fd, &s_wrong, &e), -1);
+		assert_contains(e.msg, "wrong passphrase or key");
+		/* a chunk byte, its checksum fixed in memory */
+		assert_int_equal(open_unseal(fd, &s_pass, &img, &e), 0);
+		uint8_t *b = chunk_bytes(&img, 0);
+
+		b[9] ^= 4;
+		chunk_rw(&img, 0)->xxh64 = XXH64(b, img.chunk[0].csize, 0);
+		assert_int_equal(kj_img_check_frame(&img, 0, b, &e), -1);
+		assert_contains(e.msg, "does not authenticate");
+		free(b);
+		kj_img_close(&img);
+		close(fd);
+	}
+	assert_int_equal(kj_seal_best_aead() == KJ_SEAL_AES256GCM ||
+			 kj_seal_best_aead() == KJ_SEAL_XCHACHA20POLY1305, 1);
+}
+
 /* The unsealed format is unchanged: no tags section, version 1. */
 static void test_plain_unchanged(void **state)
 {
@@ -591,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_params_wire),
 		cmocka_unit_test(test_calibrate),
 		cmocka_unit_test(test_plain_unchanged),
+		cmocka_unit_test(test_ciphers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
