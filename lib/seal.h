@@ -3,7 +3,8 @@
  * Sealed images: the cryptography (libsodium), and nothing else.
  *
  * A sealed image (image_format.h, version 2) is encrypted and
- * authenticated with XChaCha20-Poly1305 under keys of its own:
+ * authenticated with AES-256-GCM (where the CPU has AES-NI) or
+ * XChaCha20-Poly1305, the header says which, under keys of its own:
  *
  *   secret   a passphrase, or a key file's bytes
  *   master   32 bytes: Argon2id(passphrase, salt, opslimit, memlimit),
@@ -15,7 +16,7 @@
  * Nonces: the sealed header's is random and stored (it is written once
  * per image, but a random one costs nothing); the index has one key and
  * one message (nonce zero); chunk i is sealed with nonce i under the
- * chunk key. The associated data binds each piece to this image and its
+ * chunk key. AES-256-GCM takes the first 12 bytes of each 24-byte nonce. The associated data binds each piece to this image and its
  * place: the header's its public fixed fields and KDF record; the index
  * its uuid, offset and size; a chunk the uuid, its number, first stream
  * page, page count and size. A chunk moved to another position, or taken
