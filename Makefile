@@ -17,8 +17,9 @@ B       := build
 # every assignment to CFLAGS in here, target-specific += included).
 KJ_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 	-D_FILE_OFFSET_BITS=64 -MMD -MP
-# libzstd-dev, libxxhash-dev, zlib1g-dev (static archives: kjump is -static)
-LIBS := -lzstd -lxxhash -lz -lpthread
+# libzstd-dev, libxxhash-dev, zlib1g-dev, libsodium-dev (static archives:
+# kjump is -static)
+LIBS := -lzstd -lxxhash -lz -lsodium -lpthread
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
@@ -169,6 +170,11 @@ $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/tests/imgforge: $(
 $(B)/bench/rawjump: bench/tools/rawjump.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Wall -Wextra -static -o $@ $<
+
+# bench/seal: the writer and reader, plain and sealed, on the host
+$(B)/bench/sealbench: bench/tools/sealbench.c $(B)/libkjump.a
+	@mkdir -p $(@D)
+	$(CC) $(KJ_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libkjump.a $(LIBS)
 
 # The tools the VM scenarios and benchmarks put into their guests
 test-tools: $(TOOL_BIN)

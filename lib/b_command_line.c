@@ -91,6 +91,11 @@ int kj_b_job_parse(const char *cmdline, struct kj_b_job *j, struct kj_err *e)
 				return kj_fail(e, EINVAL, "B's command line: kjump.resume_reserve= "
 					       "is not a number of bytes from 1 to 2^50");
 			j->resume_reserve = (uint64_t)v;
+		} else if (kj_cmdline_is(&w, "kjump.seal")) {
+			if (decimal(&w, 0, 1, &v))
+				return kj_fail(e, EINVAL, "B's command line: kjump.seal= is "
+					       "neither 0 nor 1");
+			j->seal = v == 1;
 		}
 	}
 	if (!j->to[0] || !have_tag)

@@ -23,6 +23,7 @@
 #ifndef KJUMP_B_COMMAND_LINE_H
 #define KJUMP_B_COMMAND_LINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -36,7 +37,14 @@ struct kj_b_job {
 	int level;		/* zstd level; 0: the writer's default */
 	uint64_t resume_reserve; /* bytes kept for the resume kernel's own
 				  * memory; 0: not given, B uses the default */
+	bool seal;		/* kjump.seal=1: seal the image with the key A
+				 * put in B's initramfs (KJ_B_SEAL_KEY_PATH) */
 };
+
+/* Where A puts the seal key (lib/seal.h, kj_seal_params_encode) in B's
+ * initramfs (its rootfs: B mounts a tmpfs over /run): memory of B's
+ * region only, read once and wiped by B. */
+#define KJ_B_SEAL_KEY_PATH "/kjump-seal-key"
 
 /* B's job; fails unless kjump.to= and kjump.tag= are there. */
 int kj_b_job_parse(const char *cmdline, struct kj_b_job *j, struct kj_err *e);

@@ -105,10 +105,11 @@ int kj_img_header_check(const struct kj_img_header *h, struct kj_err *e)
 	if (h->magic != KJ_IMG_MAGIC)
 		return kj_fail(e, EINVAL, "no kjump image on this target "
 			       "(no \"KJUMPIMG\" magic at offset 0)");
-	if (h->version != KJ_IMG_VERSION)
+	if (h->version != KJ_IMG_VERSION && h->version != KJ_IMG_VERSION_SEALED)
 		return kj_fail(e, EINVAL, "unsupported kjump image version %u "
-			       "(this kjump reads version %u); use the kjump "
-			       "that wrote it", h->version, KJ_IMG_VERSION);
+			       "(this kjump reads versions %u and %u, sealed); use "
+			       "the kjump that wrote it", h->version, KJ_IMG_VERSION,
+			       KJ_IMG_VERSION_SEALED);
 	if (h->header_size != KJ_IMG_HEADER_SIZE)
 		return kj_fail(e, EINVAL, "invalid image header size %u "
 			       "(expected %u): the header is corrupt",
@@ -123,6 +124,13 @@ int kj_img_header_check(const struct kj_img_header *h, struct kj_err *e)
 		return kj_fail(e, EINVAL, "image is for ELF machine %u, kjump "
 			       "handles only x86_64 (%u)", h->arch,
 			       KJ_IMG_ARCH_X86_64);
+	/* A sealed header's seal block (an unsealed one's is padding,
+	 * zero from kjump's writers, and not looked at). */
+	if (h->version == KJ_IMG_VERSION_SEALED &&
+	    (h->seal.magic != KJ_SEAL_MAGIC || (h->seal.aead != KJ_SEAL_XCHACHA20POLY1305 &&
+						 h->seal.aead != KJ_SEAL_AES256GCM)))
+		return kj_fail(e, EINVAL, "the image says it is sealed, but with no "
+			       "seal block this kjump knows (cipher %u)", h->seal.aead);
 	return 0;
 }
 

@@ -148,6 +148,9 @@ int kj_img_set_failed(int fd, const char *reason, struct kj_err *e);
 /* Writer                                                              */
 
 struct kj_img_writer;
+struct kj_seal_params;
+struct kj_seal_keys;
+struct kj_seal_secret;
 
 struct kj_img_writer_opts {
 	unsigned threads;	/* compression threads; 0: online CPUs */
@@ -170,6 +173,10 @@ struct kj_img_writer_opts {
 	/* The image's uuid; NULL: a random one. B passes the one its request
 	 * tag gives (kj_img_request_uuid()), so A knows the image is its. */
 	const uint8_t *uuid;
+	/* Seal the image (lib/seal.h) with this master key and KDF record;
+	 * NULL: a plain image. The writer keeps its own subkeys, wiped when
+	 * it is freed; the caller wipes *seal. */
+	const struct kj_seal_params *seal;
 };
 
 struct kj_img_stats {
@@ -290,6 +297,16 @@ struct kj_img {
 	const struct kj_img_fs *fs;	/* see kj_img_fs_valid() */
 	uint64_t nfs;
 
+	/* Sealed images (version 2): sealed is set by kj_img_open(), which
+	 * then reads only the public header (in pub and hdr) and leaves the
+	 * image incomplete with problem "sealed: ..."; kj_img_unseal() with
+	 * the right key fills in hdr and the index, and keys. */
+	bool sealed;
+	struct kj_img_header pub;	/* the header as stored */
+	struct kj_seal_keys *keys;	/* after kj_img_unseal() */
+	const struct kj_img_tag *tags;	/* sealed: one per chunk */
+	uint64_t ntags;
+
 	/* Scratch for kj_img_read_chunk(): so a kj_img must not be used by
 	 * two threads at once (open the target once per thread instead). */
 	void *cbuf;
@@ -344,6 +361,20 @@ int kj_img_open(struct kj_img *img, int fd, uint64_t target_size,
 		struct kj_err *e);
 void kj_img_close(struct kj_img *img);
 
+/*
+ * Open a sealed image that kj_img_open() left at its public header, with
+ * the passphrase, key file or master key s. Returns -1 with "wrong
+ * passphrase or key, or the image header was modified: ..." (EACCES)
+ * when the header does not authenticate, or as kj_img_open() does; 0
+ * otherwise, with img->complete and img->problem as kj_img_open() sets
+ * them (an index that does not authenticate is a problem:
+ * "the index does not authenticate: ..."). Chunks are authenticated when
+ * read (kj_img_check_frame), and decrypted in place. An image in state
+ * WRITING or FAILED has nothing sealed to open: 0, problem unchanged.
+ */
+int kj_img_unseal(struct kj_img *img, const struct kj_seal_secret *s,
+		  struct kj_err *e);
+
 /* An entry of the filesystems section as the reader accepts it: known
  * kind and status, CHECKED only for a known kind, every string
  * NUL-terminated. Writer and reader both hold entries to this. */
@@ -373,8 +404,10 @@ int kj_img_verify(struct kj_img *img, kj_img_progress_fn cb, void *cbarg,
 int kj_img_verify_mode(struct kj_img *img, bool decompress, kj_img_progress_fn cb,
 		       void *cbarg, uint64_t *bad_chunk, struct kj_err *e);
 /* Check the csize bytes of chunk idx, read by the caller: XXH64 and zstd
- * framing; the message names the chunk as kj_img_verify does. */
-int kj_img_check_frame(const struct kj_img *img, uint64_t idx, const void *bytes,
+ * framing; the message names the chunk as kj_img_verify does. A sealed
+ * chunk is authenticated and decrypted in place between the two (so
+ * bytes holds the zstd frame afterwards, csize bytes, on success). */
+int kj_img_check_frame(const struct kj_img *img, uint64_t idx, void *bytes,
 		       struct kj_err *e);
 
 /* Read, check and decompress chunk idx into out, which must hold

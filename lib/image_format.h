@@ -19,6 +19,16 @@
  *   index_offset the index: sections listed in the header, each a plain
  *                array, covered by index_xxh64.
  *
+ * A sealed image (version 2, lib/seal.h, docs/sealing.md) has the same
+ * layout, but its chunks and index are encrypted and authenticated with
+ * AES-256-GCM or XChaCha20-Poly1305 (same lengths: the tags are kept
+ * apart), and its
+ * header holds in clear only the public fields (magic, version,
+ * header_size, state, kind, page_size, arch, uuid, consumed, fail_reason
+ * and the seal block); every other field is zero there and lives, with
+ * the rest of the header, encrypted in seal.sealed. The checksums (XXH64)
+ * cover the bytes as stored.
+ *
  * The data stream is every DATA page of A in ascending page frame number
  * order. The extents say where each page of the stream goes; ZERO extents
  * have no bytes in the stream and are restored as zero pages. Pages in no
@@ -33,6 +43,7 @@
 
 #define KJ_IMG_MAGIC		0x474d49504d554a4bULL	/* "KJUMPIMG" */
 #define KJ_IMG_VERSION		1
+#define KJ_IMG_VERSION_SEALED	2	/* a sealed image: see struct kj_img_seal */
 #define KJ_IMG_HEADER_SIZE	4096u
 #define KJ_IMG_PAGE_SIZE	4096u
 #define KJ_IMG_ALIGN		4096u
@@ -63,7 +74,10 @@ enum kj_img_sect_type {
 	KJ_SECT_VMCOREINFO = 5,	/* A's VMCOREINFO note text, NUL-free */
 	KJ_SECT_VMAP = 6,	/* struct kj_img_vmap[]: A's virtual mappings */
 	KJ_SECT_FILESYSTEMS = 7, /* struct kj_img_fs[]: A's writable disks */
-	KJ_SECT_MAX = 8,
+	KJ_SECT_SEAL_TAGS = 8,	/* sealed images only: struct kj_img_tag[],
+				 * one per chunk, in chunk order */
+	KJ_SECT_MAX = 8,	/* slots in header.sect[] */
+	KJ_SECT_LAST = 8,	/* the highest type */
 };
 
 struct kj_img_sect {
@@ -167,6 +181,53 @@ struct kj_img_fs {
 
 _Static_assert(sizeof(struct kj_img_fs) == 256, "struct kj_img_fs is 256 bytes");
 
+/* The Poly1305 tag of one sealed chunk (the chunk's bytes on the target
+ * are its ciphertext, exactly csize bytes). */
+struct kj_img_tag {
+	uint8_t tag[16];
+};
+
+#define KJ_SEAL_MAGIC		0x44454c4145534a4bULL	/* "KJSEALED" */
+#define KJ_SEAL_PRIVATE_SIZE	1000u	/* header bytes sealed: all before seal */
+
+enum kj_seal_aead {
+	KJ_SEAL_XCHACHA20POLY1305 = 1,	/* libsodium's _ietf construction */
+	KJ_SEAL_AES256GCM = 2,		/* where the CPU has AES-NI: 12-byte
+					 * nonces (the first 12 of each) */
+};
+
+enum kj_seal_kdf {
+	KJ_SEAL_KDF_ARGON2ID = 1,	/* a passphrase, Argon2id v1.3 */
+	KJ_SEAL_KDF_KEYFILE = 2,	/* a key file, BLAKE2b over it and the salt */
+};
+
+/*
+ * The seal block of a sealed image's header, in clear. Everything in it
+ * up to hdr_tag, and the header's public fixed fields, are the associated
+ * data of the sealed header: a changed byte there fails authentication.
+ * The mutable public fields (state, consumed, fail_reason, header_xxh64)
+ * are not authenticated: resume and A change them without the key
+ * (docs/sealing.md says what rolling them back allows).
+ */
+struct kj_img_seal {
+	uint64_t magic;			/* KJ_SEAL_MAGIC */
+	uint32_t aead;			/* enum kj_seal_aead */
+	uint32_t kdf;			/* enum kj_seal_kdf */
+	uint64_t opslimit;		/* Argon2id passes (0 for a key file) */
+	uint64_t memlimit;		/* Argon2id memory, bytes (0 for a key file) */
+	uint8_t salt[16];		/* random, per image */
+	uint8_t hdr_nonce[24];		/* random, per header write */
+	uint8_t index_tag[16];		/* the index's Poly1305 tag */
+	uint32_t sealed_ok;		/* 1: sealed[] holds the header (a COMPLETE
+					 * image); 0: not yet (WRITING) */
+	uint32_t reserved;		/* 0 */
+	uint8_t hdr_tag[16];		/* sealed[]'s Poly1305 tag */
+	uint8_t sealed[KJ_SEAL_PRIVATE_SIZE]; /* the header's first 1000 bytes,
+					 * encrypted */
+};
+
+_Static_assert(sizeof(struct kj_img_seal) == 1112, "struct kj_img_seal is 1112 bytes");
+
 struct kj_img_header {
 	uint64_t magic;			/* KJ_IMG_MAGIC */
 	uint32_t version;		/* KJ_IMG_VERSION */
@@ -205,12 +266,19 @@ struct kj_img_header {
 	 * Carved from what was padding, which older writers left zero. */
 	char fail_reason[KJ_IMG_FAIL_REASON_MAX];
 
-	uint8_t pad[KJ_IMG_HEADER_SIZE - 488 - KJ_IMG_FAIL_REASON_MAX - 8];
+	/* Sealed images only (version 2); zero otherwise, as the padding it
+	 * was carved from. */
+	struct kj_img_seal seal;
+
+	uint8_t pad[KJ_IMG_HEADER_SIZE - 488 - KJ_IMG_FAIL_REASON_MAX -
+		    sizeof(struct kj_img_seal) - 8];
 	uint64_t header_xxh64;		/* XXH64 of the bytes before this field */
 };
 
 _Static_assert(offsetof(struct kj_img_header, fail_reason) == 488,
 	       "the failure reason must sit where the padding began");
+_Static_assert(offsetof(struct kj_img_header, seal) == KJ_SEAL_PRIVATE_SIZE,
+	       "the seal block must follow the failure reason");
 _Static_assert(sizeof(struct kj_img_header) == KJ_IMG_HEADER_SIZE,
 	       "kjump image header must be exactly one 4 KiB block");
 

@@ -7,6 +7,7 @@
  */
 #include "image.h"
 #include "image_state.h"
+#include "seal.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -15,10 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sodium.h>
 #include <xxhash.h>
 #include <zstd.h>
 
 typedef unsigned long long ull;
+
+static int open_rest(struct kj_img *img, struct kj_err *e);
 
 static void problem(struct kj_img *img, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -54,6 +58,8 @@ static void drop_index(struct kj_img *img)
 	img->have_fs = false;
 	img->fs = NULL;
 	img->nfs = 0;
+	img->tags = NULL;
+	img->ntags = 0;
 }
 
 void kj_img_close(struct kj_img *img)
@@ -63,6 +69,8 @@ void kj_img_close(struct kj_img *img)
 	ZSTD_freeDCtx(img->dctx);
 	img->cbuf = NULL;
 	img->dctx = NULL;
+	kj_seal_keys_free(img->keys);
+	img->keys = NULL;
 	img->complete = false;
 }
 
@@ -178,6 +186,8 @@ static const char *sect_name(uint32_t type)
 		return "vmap";
 	case KJ_SECT_FILESYSTEMS:
 		return "filesystems";
+	case KJ_SECT_SEAL_TAGS:
+		return "seal tags";
 	}
 	return "unknown";
 }
@@ -199,6 +209,8 @@ static uint32_t sect_entry_size(uint32_t type)
 		return sizeof(struct kj_img_vmap);
 	case KJ_SECT_FILESYSTEMS:
 		return sizeof(struct kj_img_fs);
+	case KJ_SECT_SEAL_TAGS:
+		return sizeof(struct kj_img_tag);
 	}
 	return 0;
 }
@@ -208,7 +220,7 @@ static uint32_t sect_entry_size(uint32_t type)
 static bool check_sections(struct kj_img *img)
 {
 	const struct kj_img_header *h = &img->hdr;
-	bool seen[KJ_SECT_MAX + 1] = { false };
+	bool seen[KJ_SECT_LAST + 1] = { false };
 
 	for (int i = 0; i < KJ_SECT_MAX; i++) {
 		const struct kj_img_sect *s = &h->sect[i];
@@ -223,7 +235,7 @@ static bool check_sections(struct kj_img *img)
 			}
 			continue;
 		}
-		if (s->type > KJ_SECT_FILESYSTEMS) {
+		if (s->type > KJ_SECT_LAST) {
 			problem(img, "invalid index: section slot %d has unknown "
 				"type %u", i, s->type);
 			return false;
@@ -288,7 +300,16 @@ static bool check_sections(struct kj_img *img)
 			img->fs = p;
 			img->nfs = s->count;
 			break;
+		case KJ_SECT_SEAL_TAGS:
+			img->tags = p;
+			img->ntags = s->count;
+			break;
 		}
+	}
+	if (seen[KJ_SECT_SEAL_TAGS] != (img->keys != NULL)) {
+		problem(img, "invalid index: %s", img->keys ? "a sealed image without "
+			"its chunks' tags" : "chunk tags in an image that is not sealed");
+		return false;
 	}
 	if (!seen[KJ_SECT_EXTENTS] || !seen[KJ_SECT_CHUNKS]) {
 		problem(img, "invalid index: no %s section",
@@ -358,6 +379,11 @@ static bool check_chunks(struct kj_img *img)
 	if (img->nchunks != h->nchunks) {
 		problem(img, "invalid index: %llu chunk entries, the header "
 			"says %llu", (ull)img->nchunks, (ull)h->nchunks);
+		return false;
+	}
+	if (img->keys && img->ntags != img->nchunks) {
+		problem(img, "invalid index: %llu chunk tags for %llu chunks",
+			(ull)img->ntags, (ull)img->nchunks);
 		return false;
 	}
 	for (uint64_t i = 0; i < img->nchunks; i++) {
@@ -618,6 +644,11 @@ static int load_index(struct kj_img *img, struct kj_err *e)
 		problem(img, "index checksum mismatch: the index is corrupt");
 		return 0;
 	}
+	if (img->keys && kj_seal_index_open(img->keys, h, img->index, h->index_size,
+					    h->seal.index_tag)) {
+		problem(img, "the index does not authenticate: the image was modified");
+		return 0;
+	}
 	if (!check_sections(img))
 		return 0;
 	/* next <= index_size / 24, so this is bounded too. */
@@ -661,6 +692,49 @@ int kj_img_open(struct kj_img *img, int fd, uint64_t target_size,
 		memset(h, 0, sizeof(*h));
 		return -1;
 	}
+	if (kj_seal_is_sealed(h)) {
+		char kdf[96];
+
+		struct kj_img_header want;
+
+		/* Only the public part can be read without the key; every
+		 * other byte of it must be zero, as the writer leaves it (so a
+		 * byte changed there is refused, not ignored). */
+		kj_seal_public(h, &want);
+		if (memcmp(&want, h, sizeof(want)) || h->seal.reserved ||
+		    (h->seal.sealed_ok != 0 && h->seal.sealed_ok != 1)) {
+			memset(h, 0, sizeof(*h));
+			return kj_fail(e, EINVAL, "invalid sealed header: it holds in "
+				       "clear fields a sealed image keeps sealed; it was "
+				       "modified");
+		}
+		if (kj_seal_check_kdf(h->seal.kdf, h->seal.opslimit, h->seal.memlimit, e)) {
+			memset(h, 0, sizeof(*h));
+			return -1;
+		}
+		img->sealed = true;
+		h->fail_reason[sizeof(h->fail_reason) - 1] = '\0';
+		img->pub = *h;
+		if (!kj_img_state_known(h->state))
+			problem(img, "invalid header: unknown state %u", h->state);
+		else if (h->state == KJ_IMG_FAILED)
+			problem(img, "B gave up on this image and did not power off, so "
+				"the system it holds ran on: it must not be resumed (%s)",
+				h->fail_reason[0] ? h->fail_reason : "no reason recorded");
+		else if (h->state == KJ_IMG_WRITING || !h->seal.sealed_ok)
+			problem(img, "incomplete: the save did not finish (state "
+				"WRITING)");
+		else
+			problem(img, "sealed with a %s: its contents need the key",
+				kj_seal_kdf_desc(&h->seal, kdf, sizeof(kdf)));
+		return 0;
+	}
+	return open_rest(img, e);
+}
+
+/* After the header: its fields, then the index. */
+static int open_rest(struct kj_img *img, struct kj_err *e)
+{
 	if (check_header_fields(img) && load_index(img, e)) {
 		kj_img_close(img);
 		return -1;
@@ -670,6 +744,39 @@ int kj_img_open(struct kj_img *img, int fd, uint64_t target_size,
 	else
 		img->problem[0] = '\0';
 	return 0;
+}
+
+int kj_img_unseal(struct kj_img *img, const struct kj_seal_secret *s, struct kj_err *e)
+{
+	const struct kj_img_header *pub = &img->pub;
+	uint8_t master[KJ_SEAL_KEY_BYTES];
+	struct kj_img_header full;
+	struct kj_seal_keys *keys;
+	int r;
+
+	if (!img->sealed)
+		return kj_fail(e, EINVAL, "the image is not sealed");
+	if (img->keys)
+		return 0;
+	if (pub->state == KJ_IMG_WRITING || pub->state == KJ_IMG_FAILED ||
+	    !kj_img_state_known(pub->state) || !pub->seal.sealed_ok)
+		return 0;	/* nothing sealed to open: the problem says why */
+	if (kj_seal_master(pub->seal.kdf, pub->seal.opslimit, pub->seal.memlimit,
+			   pub->seal.salt, s, master, e))
+		return -1;
+	r = kj_seal_keys_new(&keys, master, pub->uuid, pub->seal.aead, e);
+	sodium_memzero(master, sizeof(master));
+	if (r)
+		return -1;
+	if (kj_seal_header_open(keys, pub, &full, e)) {
+		kj_seal_keys_free(keys);
+		return -1;
+	}
+	img->keys = keys;
+	img->hdr = full;
+	img->problem[0] = '\0';
+	img->complete = false;
+	return open_rest(img, e);
 }
 
 bool kj_img_fs_valid(const struct kj_img_fs *f)
@@ -764,16 +871,21 @@ static void chunk_desc(const struct kj_img *img, uint64_t idx, char *buf,
 		 (ull)first, (ull)last);
 }
 
-int kj_img_check_frame(const struct kj_img *img, uint64_t idx, const void *bytes,
+int kj_img_check_frame(const struct kj_img *img, uint64_t idx, void *bytes,
 		       struct kj_err *e)
 {
 	const struct kj_img_chunk *c = &img->chunk[idx];
-	const uint8_t *f = bytes;
+	uint8_t *f = bytes;
 	char desc[160];
 
 	chunk_desc(img, idx, desc, sizeof(desc));
 	if (XXH64(f, c->csize, 0) != c->xxh64)
 		return kj_fail(e, EIO, "%s: checksum mismatch", desc);
+	if (img->keys && kj_seal_chunk_open(img->keys, img->hdr.uuid, idx, c->first_page,
+					    c->npages, f, c->csize, img->tags[idx].tag))
+		return kj_fail(e, EACCES, "%s: does not authenticate: it was modified, "
+			       "or comes from another image or another place in "
+			       "this one", desc);
 	/* Exactly one zstd frame, with its content checksum on (byte 4 is
 	 * the frame header descriptor, bit 2 the checksum flag, RFC 8878):
 	 * so that decompression checks the pages themselves too. */
@@ -823,7 +935,7 @@ static int read_chunk(struct kj_img *img, uint64_t idx, void *out,
 	if (kj_img_pread(img->fd, img->cbuf, c->csize, c->offset, "the chunk", e))
 		return kj_prefix(e, "%s", desc);
 	f = img->cbuf;
-	if (kj_img_check_frame(img, idx, f, e))
+	if (kj_img_check_frame(img, idx, img->cbuf, e))
 		return -1;
 	if (!out)
 		return 0;	/* checksums only */

@@ -21,11 +21,17 @@
  * (caller until submitted, one worker until compressed, the writer until
  * written), handed over under the mutex.
  *
+ * A sealed image's chunks are encrypted by the worker that compressed
+ * them, right after compressing (the AEAD runs in the compression
+ * threads); the writer thread keeps their tags for the index, which
+ * finish() encrypts whole before the sealed header commits it.
+ *
  * Any thread's failure is recorded once (the first wins) in w->err and
  * stops all threads; the caller sees it from its next add() that needs a
  * slot, or from finish().
  */
 #include "image.h"
+#include "seal.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -49,6 +55,7 @@ struct slot {
 	uint32_t npages;
 	size_t csize;
 	uint64_t xxh;
+	uint8_t tag[16];	/* sealed images: the chunk's Poly1305 tag */
 	bool ready;		/* compressed, not yet written */
 };
 
@@ -63,6 +70,7 @@ struct kj_img_writer {
 	int fd;
 	uint64_t target_size;
 	struct kj_img_header hdr;
+	struct kj_seal_keys *keys;	/* sealed images only, else NULL */
 	uint32_t chunk_pages;
 	size_t in_size, out_size, out_cap;
 	struct timespec t0;
@@ -103,6 +111,7 @@ struct kj_img_writer {
 	/* The writer thread's, until it is joined. */
 	uint64_t pos;			/* next chunk's offset */
 	struct kj_img_chunk *chunks;
+	struct kj_img_tag *tags;	/* sealed: one per chunk */
 	size_t nchunks, chunk_cap;
 	uint64_t bytes_out;
 
@@ -224,8 +233,12 @@ static void *worker_main(void *arg)
 
 		r = ZSTD_compress2(wk->cctx, s->out, w->out_cap, s->in,
 				   (size_t)s->npages * KJ_IMG_PAGE_SIZE);
-		if (!ZSTD_isError(r))
+		if (!ZSTD_isError(r)) {
+			if (w->keys)
+				kj_seal_chunk(w->keys, w->hdr.uuid, seq, s->first_page,
+					      s->npages, s->out, (uint32_t)r, s->tag);
 			s->xxh = XXH64(s->out, r, 0);
+		}
 
 		pthread_mutex_lock(&w->lock);
 		if (ZSTD_isError(r)) {
@@ -272,6 +285,13 @@ static int write_slot(struct kj_img_writer *w, struct slot *s,
 			return kj_fail(e, ENOMEM, "out of memory for the chunk "
 				       "table (%zu chunks)", cap);
 		w->chunks = p;
+		if (w->keys) {
+			p = reallocarray(w->tags, cap, sizeof(*w->tags));
+			if (!p)
+				return kj_fail(e, ENOMEM, "out of memory for the chunk "
+					       "tags (%zu chunks)", cap);
+			w->tags = p;
+		}
 		w->chunk_cap = cap;
 	}
 	/* Pad to 4 KiB so the next chunk starts aligned, and write the
@@ -287,6 +307,8 @@ static int write_slot(struct kj_img_writer *w, struct slot *s,
 		.first_page = s->first_page,
 		.xxh64 = s->xxh,
 	};
+	if (w->keys)
+		memcpy(w->tags[w->nchunks - 1].tag, s->tag, sizeof(s->tag));
 	w->bytes_out += s->csize;
 	w->pos = end;
 	return 0;
@@ -373,6 +395,8 @@ static void writer_free(struct kj_img_writer *w)
 	}
 	free(w->ext);
 	free(w->chunks);
+	free(w->tags);
+	kj_seal_keys_free(w->keys);
 	free(w->memmap);
 	free(w->remap);
 	free(w->vmap);
@@ -657,6 +681,19 @@ int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
 	h->data_offset = KJ_IMG_DATA_OFFSET;
 	h->chunk_pages = chunk_pages;
 	h->header_xxh64 = kj_img_header_hash(h);
+	if (o->seal) {
+		uint32_t aead = o->seal->aead ? o->seal->aead : kj_seal_best_aead();
+
+		if (kj_seal_keys_new(&w->keys, o->seal->master, h->uuid, aead, e))
+			goto fail;
+		h->version = KJ_IMG_VERSION_SEALED;
+		h->seal.magic = KJ_SEAL_MAGIC;
+		h->seal.aead = aead;
+		h->seal.kdf = o->seal->kdf;
+		h->seal.opslimit = o->seal->opslimit;
+		h->seal.memlimit = o->seal->memlimit;
+		memcpy(h->seal.salt, o->seal->salt, sizeof(h->seal.salt));
+	}
 
 	/*
 	 * The WRITING header goes first and must be durable before any chunk
@@ -664,9 +701,14 @@ int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
 	 * if we crashed halfway with the older COMPLETE header still in
 	 * place, resume would restore a mix of two images. After this, the
 	 * target holds "a save that did not finish" until the very last
-	 * write of kj_img_writer_finish().
+	 * write of kj_img_writer_finish(). A sealed image's says only what
+	 * is public, and holds no sealed copy yet (sealed_ok 0).
 	 */
-	if (kj_img_pwrite(fd, h, sizeof(*h), 0, "the image header", e))
+	struct kj_img_header pub;
+
+	if (w->keys)
+		kj_seal_public(h, &pub);
+	if (kj_img_pwrite(fd, w->keys ? &pub : h, sizeof(*h), 0, "the image header", e))
 		goto fail;
 	if (fdatasync(fd)) {
 		kj_fail_errno(e, "cannot flush the image header to the target");
@@ -939,7 +981,7 @@ static int write_index(struct kj_img_writer *w, struct kj_err *e)
 {
 	static const uint8_t zeros[8];
 	struct kj_img_header *h = &w->hdr;
-	struct sect_src src[7];
+	struct sect_src src[KJ_SECT_MAX];
 	XXH64_state_t *xs;
 	uint64_t off = 0;
 	int n = 0, r = -1;
@@ -963,6 +1005,9 @@ static int write_index(struct kj_img_writer *w, struct kj_err *e)
 	if (w->have_fs)	/* even empty: A was asked, and had none */
 		src[n++] = (struct sect_src){ KJ_SECT_FILESYSTEMS,
 			sizeof(struct kj_img_fs), w->fs, w->nfs };
+	if (w->keys)
+		src[n++] = (struct sect_src){ KJ_SECT_SEAL_TAGS,
+			sizeof(struct kj_img_tag), w->tags, w->nchunks };
 
 	/* Array sections start 8-byte aligned so that readers (the restore
 	 * payload included) can use them in place. */
@@ -987,6 +1032,30 @@ static int write_index(struct kj_img_writer *w, struct kj_err *e)
 			       (unsigned long long)h->target_min_size,
 			       (unsigned long long)w->target_size);
 
+	if (w->keys) {
+		/* Sealed: the whole index in memory, encrypted in one piece
+		 * (it is small: 24 bytes per extent), its XXH64 over the
+		 * ciphertext that is stored. */
+		uint8_t *buf = calloc(1, h->index_size ? h->index_size : 1);
+
+		if (!buf)
+			return kj_fail(e, ENOMEM, "out of memory for the index (%llu "
+				       "bytes)", (unsigned long long)h->index_size);
+		for (int i = 0; i < n; i++)
+			if (src[i].count)
+				memcpy(buf + h->sect[i].offset, src[i].data,
+				       src[i].count * src[i].entry_size);
+		kj_seal_index(w->keys, h, buf, h->index_size, h->seal.index_tag);
+		h->index_xxh64 = XXH64(buf, h->index_size, 0);
+		r = kj_img_pwrite(w->fd, buf, h->index_size, h->index_offset,
+				  "the index", e);
+		free(buf);
+		if (r)
+			return -1;
+		r = -1;
+		xs = NULL;
+		goto extend;
+	}
 	xs = XXH64_createState();
 	if (!xs)
 		return kj_fail(e, ENOMEM, "out of memory");
@@ -1013,6 +1082,7 @@ static int write_index(struct kj_img_writer *w, struct kj_err *e)
 	}
 	h->index_xxh64 = XXH64_digest(xs);
 
+extend:
 	/* A regular file ends where the last write ended; with an empty
 	 * index (no pages at all) that is short of target_min_size, and the
 	 * reader would rightly call the image truncated. */
@@ -1033,7 +1103,8 @@ static int write_index(struct kj_img_writer *w, struct kj_err *e)
 	}
 	r = 0;
 out:
-	XXH64_freeState(xs);
+	if (xs)
+		XXH64_freeState(xs);
 	return r;
 }
 
@@ -1072,8 +1143,13 @@ int kj_img_writer_finish(struct kj_img_writer *w, struct kj_img_stats *st,
 	}
 	h->state = KJ_IMG_COMPLETE;
 	h->header_xxh64 = kj_img_header_hash(h);
+	struct kj_img_header sealed;
+
+	if (w->keys && kj_seal_header(w->keys, h, &sealed, e))
+		goto out;
 	/* The commit record: one 4 KiB block. */
-	if (kj_img_pwrite(w->fd, h, sizeof(*h), 0, "the image header", e))
+	if (kj_img_pwrite(w->fd, w->keys ? &sealed : h, sizeof(*h), 0,
+			  "the image header", e))
 		goto out;
 	/* And durable before we report success: for a hibernation the
 	 * machine powers off right after this returns. */

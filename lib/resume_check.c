@@ -132,7 +132,7 @@ static void chunk_desc(const struct kj_img *img, uint64_t idx, char *buf, size_t
 		 (ull)idx, (ull)img->nchunks, (ull)c->offset, (ull)first, (ull)last);
 }
 
-int kj_resume_check_chunk(const struct kj_img *img, uint64_t idx, const void *bytes,
+int kj_resume_check_chunk(const struct kj_img *img, uint64_t idx, void *bytes,
 			  void *out, void *dctx, struct kj_err *e)
 {
 	const struct kj_img_chunk *c;

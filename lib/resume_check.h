@@ -43,10 +43,11 @@ int kj_resume_check_extents(const struct kj_img *img, const struct kj_ranges *c_
  * holds with content (a DATA extent): A's re-entry code. */
 int kj_resume_check_entry(const struct kj_img *img, struct kj_err *e);
 
-/* Chunk idx's csize bytes: kj_img_check_frame(), then decompression into
+/* Chunk idx's csize bytes: kj_img_check_frame() (which decrypts a sealed
+ * chunk in place), then decompression into
  * out (npages * 4096 bytes) with dctx (a ZSTD_DCtx *), which must give
  * exactly npages * 4096 bytes and a right content checksum. */
-int kj_resume_check_chunk(const struct kj_img *img, uint64_t idx, const void *bytes,
+int kj_resume_check_chunk(const struct kj_img *img, uint64_t idx, void *bytes,
 			  void *out, void *dctx, struct kj_err *e);
 
 /* Fill buf with chunk idx's csize bytes (may be called from any of the

@@ -41,7 +41,10 @@
 #include "../lib/program.h"
 #include "../lib/resume_check.h"
 #include "../lib/resume_layout.h"
+#include "../lib/seal.h"
 #include "../lib/text.h"
+
+#include <sodium.h>
 
 static void mounts(void)
 {
@@ -283,7 +286,72 @@ out:
 	return ret;
 }
 
+/*
+ * A sealed save: the master key and KDF record A put in this initramfs
+ * (never the passphrase). Read once; the file's bytes are overwritten in
+ * place (its pages are rootfs page cache, in B's region) and it is
+ * removed, so a second save of this B finds no key and refuses.
+ */
+static int take_seal_key(struct kj_seal_params *sp, struct kj_err *e)
+{
+	uint8_t *buf = sodium_malloc(KJ_SEAL_PARAMS_WIRE + 1);
+	ssize_t n;
+	int fd, r;
+
+	if (!buf)
+		return kj_fail(e, ENOMEM, "cannot allocate locked memory for the seal key");
+	fd = open(KJ_B_SEAL_KEY_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		kj_fail_errno(e, "A asked for a sealed image but gave no key (%s); "
+			      "not saving it unsealed", KJ_B_SEAL_KEY_PATH);
+		sodium_free(buf);
+		return -1;
+	}
+	n = read(fd, buf, KJ_SEAL_PARAMS_WIRE + 1);
+	if (n > 0) {
+		uint8_t zero[KJ_SEAL_PARAMS_WIRE + 1] = { 0 };
+
+		if (pwrite(fd, zero, (size_t)n, 0) != n)
+			kj_info("warning: cannot wipe %s: %s", KJ_B_SEAL_KEY_PATH,
+				strerror(errno));
+		fsync(fd);
+	}
+	close(fd);
+	unlink(KJ_B_SEAL_KEY_PATH);
+	r = n < 0 ? kj_fail_errno(e, "cannot read %s", KJ_B_SEAL_KEY_PATH) :
+		kj_seal_params_decode(buf, (size_t)n, sp, e);
+	sodium_free(buf);
+	return r;
+}
+
+static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
+		    struct kj_err *e);
+
 static int run_job(const struct kj_b_job *j, struct kj_err *e)
+{
+	struct kj_seal_params *sp = NULL;
+	int r;
+
+	if (j->seal) {
+		if (kj_seal_init(e))
+			return -1;
+		sp = sodium_malloc(sizeof(*sp));
+		if (!sp)
+			return kj_fail(e, ENOMEM, "cannot allocate locked memory for the "
+				       "seal key");
+		if (take_seal_key(sp, e)) {
+			sodium_free(sp);
+			return -1;
+		}
+	}
+	r = save_job(j, sp, e);
+	if (sp)
+		sodium_free(sp);	/* wiped */
+	return r;
+}
+
+static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
+		    struct kj_err *e)
 {
 
 	unsigned threads;
@@ -292,7 +360,7 @@ static int run_job(const struct kj_b_job *j, struct kj_err *e)
 		return -1;
 	struct kj_save_opts o = {
 		.target = j->to, .threads = threads, .level = j->level,
-		.kind = j->kind, .tag_check = true,
+		.kind = j->kind, .tag_check = true, .seal = sp,
 		/* A checked this target before the jump (snapshot, hibernate)
 		 * and tagged it; the tag check makes sure it is the same one. */
 		.force = true,
@@ -300,8 +368,8 @@ static int run_job(const struct kj_b_job *j, struct kj_err *e)
 	struct kj_save_report r;
 
 	memcpy(o.tag, j->tag, 16);
-	kj_info("saving A's memory to %s (%s, %u threads)", j->to,
-		kj_img_kind_name(j->kind), o.threads);
+	kj_info("saving A's memory to %s (%s, %u threads%s)", j->to,
+		kj_img_kind_name(j->kind), o.threads, sp ? ", sealed" : "");
 	wait_for(j->to);
 	if (kj_save(&o, &r, e))
 		return -1;
@@ -316,6 +384,13 @@ static int run_job(const struct kj_b_job *j, struct kj_err *e)
 			return kj_fail_errno(e, "cannot reopen %s", j->to);
 		ioctl(fd, BLKFLSBUF, 0);
 		if (kj_img_open(&img, fd, 0, e)) {
+			close(fd);
+			return -1;
+		}
+		const struct kj_seal_secret ms = { KJ_SECRET_MASTER, sp ? sp->master : NULL,
+						   KJ_SEAL_KEY_BYTES };
+		if (sp && kj_img_unseal(&img, &ms, e)) {
+			kj_img_close(&img);
 			close(fd);
 			return -1;
 		}

@@ -236,6 +236,8 @@ int kj_load_b(const struct kj_load_opts *o, struct kj_state *st, struct kj_err *
 	ret = 0;
 out:
 	free(kernel);
+	if (initrd)	/* it may hold a seal key (cmd_snapshot.c) */
+		explicit_bzero(initrd, initrd_len);
 	free(initrd);
 	free(blob);
 	free(core);

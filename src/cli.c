@@ -4,6 +4,7 @@
  * errors, opening images, reading files, clocks.
  */
 #include "cli.h"
+#include "seal_key.h"
 #include "../lib/image.h"
 
 #include <errno.h>
@@ -191,7 +192,8 @@ int kj_opt_size(const char *opt, const char *arg, uint64_t *out)
 	return 0;
 }
 
-int kj_open_image(const char *path, struct kj_img *img, int *fd, struct kj_err *e)
+int kj_open_image(const char *path, struct kj_img *img, int *fd,
+		  const struct kj_key_opts *ko, bool optional, struct kj_err *e)
 {
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0)
@@ -200,6 +202,12 @@ int kj_open_image(const char *path, struct kj_img *img, int *fd, struct kj_err *
 		close(*fd);
 		*fd = -1;
 		return kj_prefix(e, "%s", path);
+	}
+	if (ko && kj_key_unseal(img, path, ko, optional, e)) {
+		kj_img_close(img);
+		close(*fd);
+		*fd = -1;
+		return -1;
 	}
 	return 0;
 }

@@ -58,8 +58,12 @@ int kj_opt_level(const char *arg, int *out);		/* zstd: -100 to 19 */
 int kj_opt_size(const char *opt, const char *arg, uint64_t *out); /* > 0 */
 
 struct kj_img;
-/* Open TARGET read-only and its image header and index (kj_img_open). */
-int kj_open_image(const char *path, struct kj_img *img, int *fd, struct kj_err *e);
+struct kj_key_opts;
+/* Open TARGET read-only and its image header and index (kj_img_open); a
+ * sealed image is then opened with the key ko says (src/seal_key.h:
+ * kj_key_unseal, `optional` for info). ko NULL: not unsealed. */
+int kj_open_image(const char *path, struct kj_img *img, int *fd,
+		  const struct kj_key_opts *ko, bool optional, struct kj_err *e);
 
 /* Read a whole file (up to max bytes) into malloc'd memory. */
 int kj_read_file(const char *path, size_t max, uint8_t **data, size_t *len,

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "seal_key.h"
 #include "../lib/image.h"
 #include "../lib/image_export.h"
 
@@ -43,6 +44,8 @@ static void help(void)
 	       "  -o, --output CORE  the core file to create; an existing CORE is refused\n"
 	       "  -f, --force        replace an existing CORE (a symlink is replaced\n"
 	       "                     itself; its target is never written)\n"
+	       "      --key-file FILE, --passphrase-file FILE  a sealed image's key\n"
+	       "                     (else the passphrase is asked on the terminal)\n"
 	       "  -h, --help         show this help\n");
 }
 
@@ -135,15 +138,22 @@ int cmd_export(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kj_err e = { 0 };
+	struct kj_key_opts ko = { 0 };
 	struct kj_img img;
 	const char *out = NULL;
 	bool elf = false, force = false;
-	int c, fd;
+	int c, fd, bad;
 
 	while ((c = getopt_long(argc, argv, ":o:fh", lo, NULL)) != -1) {
+		if (kj_key_opt(c, optarg, &ko, &bad)) {
+			if (bad)
+				return KJ_EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case 'E': elf = true; break;
 		case 'o': out = optarg; break;
@@ -158,7 +168,7 @@ int cmd_export(int argc, char **argv)
 		return kj_usage_error("want TARGET and -o CORE");
 	if (check_output(out, force, &e))
 		return kj_report(&e);
-	if (kj_open_image(argv[optind], &img, &fd, &e))
+	if (kj_open_image(argv[optind], &img, &fd, &ko, false, &e))
 		return kj_report(&e);
 	if (!img.complete) {
 		kj_fail(&e, EIO, "%s: %s", argv[optind], img.problem);

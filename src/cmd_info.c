@@ -13,17 +13,21 @@
 
 #include "cli.h"
 #include "fs_devices.h"
+#include "seal_key.h"
 #include "../lib/image.h"
+#include "../lib/seal.h"
 #include "../lib/text.h"
 
 static void info_help(void)
 {
-	printf("Usage: kjump info [--json] TARGET\n"
+	printf("Usage: kjump info [--json] [--key-file FILE | --passphrase-file FILE] TARGET\n"
 	       "\n"
 	       "Show the kjump image on TARGET: state (writing, complete, resuming,\n"
 	       "consumed), kind, the saved system's kernel release, page counts,\n"
 	       "compression, and whether the image is complete. Exit status 0 for a complete\n"
-	       "image, 1 when there is none or it is incomplete (the reason is shown).\n");
+	       "image, 1 when there is none or it is incomplete (the reason is shown).\n"
+	       "A sealed image shows only its public part (state, kind, uuid, how it is\n"
+	       "sealed) unless its key is given, or typed when asked on a terminal.\n");
 }
 
 static void when(uint64_t t, char *buf, size_t n)
@@ -96,9 +100,11 @@ static void print_info(const struct kj_img *img, bool json)
 	when(h->created, created, sizeof(created));
 	when(h->consumed, consumed, sizeof(consumed));
 	if (json) {
-		printf("{\"state\": \"%s\", \"kind\": \"%s\", \"complete\": %s, \"problem\": ",
+		printf("{\"state\": \"%s\", \"kind\": \"%s\", \"complete\": %s, "
+		       "\"sealed\": %s, \"unsealed\": %s, \"problem\": ",
 		       kj_img_state_name(h->state), kj_img_kind_name(h->kind),
-		       img->complete ? "true" : "false");
+		       img->complete ? "true" : "false", img->sealed ? "true" : "false",
+		       img->keys ? "true" : "false");
 		json_str(img->problem);
 		printf(", \"uuid\": \"%s\", \"created\": \"%s\", \"consumed\": \"%s\", "
 		       "\"release\": ", uuid, created, consumed);
@@ -121,12 +127,39 @@ static void print_info(const struct kj_img *img, bool json)
 		printf("}\n");
 		return;
 	}
-	printf("state:      %s%s%s\n", kj_img_state_name(h->state),
-	       img->complete ? "" : " (incomplete: ", img->complete ? "" : img->problem);
+	if (img->sealed && !img->keys) {
+		char kdf[96];
+
+		/* the public part is all there is to show */
+		printf("state:      %s\n", kj_img_state_name(h->state));
+		if (img->problem[0] && strncmp(img->problem, "sealed", 6))
+			printf("            (%s)\n", img->problem);
+		printf("kind:       %s\n", kj_img_kind_name(h->kind));
+		printf("uuid:       %s\n", uuid);
+		if (h->consumed)
+			printf("%s %s\n", h->state == KJ_IMG_RESUMING ? "resuming:  " :
+			       "consumed:  ", consumed);
+		printf("sealed:     %s, %s\n", kj_seal_kdf_desc(&h->seal, kdf, sizeof(kdf)),
+		       kj_seal_aead_name(h->seal.aead));
+		printf("            the rest is encrypted: give --key-file or "
+		       "--passphrase-file,\n            or type the passphrase when "
+		       "asked on a terminal, to see more\n");
+		return;
+	}
+	printf("state:      %s%s%s%s\n", kj_img_state_name(h->state),
+	       img->complete ? "" : " (incomplete: ", img->complete ? "" : img->problem,
+	       img->complete ? "" : ")");
 	if (!img->complete)
 		printf("            (the image cannot be resumed or exported)\n");
 	printf("kind:       %s\n", kj_img_kind_name(h->kind));
 	printf("uuid:       %s\n", uuid);
+	if (img->sealed) {
+		char kdf[96];
+
+		printf("sealed:     %s, %s (opened: header and index authenticated)\n",
+		       kj_seal_kdf_desc(&h->seal, kdf, sizeof(kdf)),
+		       kj_seal_aead_name(h->seal.aead));
+	}
 	printf("created:    %s\n", created);
 	if (h->state == KJ_IMG_RESUMING)
 		printf("resuming:   since %s: a resume of this image started, and the saved\n"
@@ -156,14 +189,21 @@ int cmd_info(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
+		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kj_err e = { 0 };
+	struct kj_key_opts ko = { 0 };
 	struct kj_img img;
 	bool json = false;
-	int c, fd;
+	int c, fd, bad;
 
 	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		if (kj_key_opt(c, optarg, &ko, &bad)) {
+			if (bad)
+				return KJ_EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case 'J': json = true; break;
 		case 'h': info_help(); return KJ_EXIT_OK;
@@ -172,10 +212,19 @@ int cmd_info(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return kj_usage_error("which target?");
-	if (kj_open_image(argv[optind], &img, &fd, &e))
+	/* info asks for a passphrase only when run on a terminal (stdin and
+	 * stdout): in a script, or an initramfs hook's `kjump info DEV
+	 * >/dev/null && kjump resume DEV`, it shows the public part */
+	bool ask = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+
+	if (kj_open_image(argv[optind], &img, &fd, &ko,
+			  !ask && !ko.key_file && !ko.passphrase_file, &e))
 		return kj_report(&e);
 	print_info(&img, json);
-	int rc = img.complete ? KJ_EXIT_OK : KJ_EXIT_FAIL;
+	/* a sealed image seen from outside: complete as far as one can tell */
+	bool sealed_ok = img.sealed && !img.keys && img.pub.seal.sealed_ok &&
+		img.pub.state != KJ_IMG_FAILED && img.pub.state != KJ_IMG_WRITING;
+	int rc = img.complete || sealed_ok ? KJ_EXIT_OK : KJ_EXIT_FAIL;
 	kj_img_close(&img);
 	close(fd);
 	return rc;
@@ -183,11 +232,13 @@ int cmd_info(int argc, char **argv)
 
 static void verify_help(void)
 {
-	printf("Usage: kjump verify [--quiet] TARGET\n"
+	printf("Usage: kjump verify [--quiet] [--key-file FILE | --passphrase-file FILE] TARGET\n"
 	       "\n"
 	       "Read every chunk of the image on TARGET, check its checksum, and\n"
 	       "decompress it. On the first bad chunk, name it (number, offset, pages)\n"
-	       "and exit 1. Exit 0 when every chunk is good.\n");
+	       "and exit 1. Exit 0 when every chunk is good. A sealed image needs its key\n"
+	       "(a file, or the passphrase typed on the terminal): every chunk is then\n"
+	       "authenticated too.\n");
 }
 
 static void vprogress(uint64_t done, uint64_t total, void *arg)
@@ -206,15 +257,22 @@ int cmd_verify(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kj_err e = { 0 };
+	struct kj_key_opts ko = { 0 };
 	struct kj_img img;
 	struct kj_progress p = KJ_PROGRESS(10, false, kj_now());
 	uint64_t bad;
-	int c, fd;
+	int c, fd, ub;
 
 	while ((c = getopt_long(argc, argv, ":qh", lo, NULL)) != -1) {
+		if (kj_key_opt(c, optarg, &ko, &ub)) {
+			if (ub)
+				return KJ_EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case 'q': p.quiet = true; break;
 		case 'h': verify_help(); return KJ_EXIT_OK;
@@ -223,7 +281,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return kj_usage_error("which target?");
-	if (kj_open_image(argv[optind], &img, &fd, &e))
+	if (kj_open_image(argv[optind], &img, &fd, &ko, false, &e))
 		return kj_report(&e);
 	if (!img.complete) {
 		kj_fail(&e, EIO, "%s: %s", argv[optind], img.problem);
@@ -237,9 +295,10 @@ int cmd_verify(int argc, char **argv)
 		close(fd);
 		return kj_report(&e);
 	}
-	printf("%s: image OK: %llu chunks, %.1f MiB of pages, state %s\n", argv[optind],
+	printf("%s: image OK: %llu chunks, %.1f MiB of pages, state %s%s\n", argv[optind],
 	       (unsigned long long)img.nchunks, img.hdr.pages_data * 4096.0 / 1048576,
-	       kj_img_state_name(img.hdr.state));
+	       kj_img_state_name(img.hdr.state),
+	       img.sealed ? ", sealed: every chunk authenticated" : "");
 	kj_img_close(&img);
 	close(fd);
 	return KJ_EXIT_OK;

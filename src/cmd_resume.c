@@ -35,6 +35,7 @@
 
 #include "cli.h"
 #include "fs_devices.h"
+#include "seal_key.h"
 #include "staging_pages.h"
 #include "../lib/a_dump_facts.h"
 #include "../lib/image.h"
@@ -80,6 +81,11 @@ static void help(void)
 	       "                  corrupt that filesystem; only for disks you know it\n"
 	       "                  will not touch\n"
 	       "  -q, --quiet     less progress\n"
+	       "      --key-file FILE  a sealed image's key file\n"
+	       "      --passphrase-file FILE  a sealed image's passphrase (the first\n"
+	       "                  line of FILE); without either, the passphrase is\n"
+	       "                  asked on the terminal (else /dev/console), echo off\n"
+	       "      --tries N   times to ask for a mistyped passphrase (default 3)\n"
 	       "  -h, --help      show this help\n");
 }
 
@@ -179,6 +185,7 @@ static int my_levels(void)
 struct resume_opts {
 	bool dry_run, force, quiet, snapshot, ignore_changed_disks;
 	const char *target;
+	struct kj_key_opts ko;
 };
 
 /* The image's extents are copied into the manifest as they are. */
@@ -220,6 +227,13 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		close(fd);
 		return kj_prefix(e, "%s", o->target);
 	}
+	/* A sealed image: the key first, then everything is authenticated
+	 * before it is believed (every chunk too, below, before the jump). */
+	if (kj_key_unseal(&img, o->target, &o->ko, false, e))
+		goto out;
+	if (img.sealed && !o->quiet && img.keys)
+		kj_info("%s: sealed image opened: header and index authenticated",
+			o->target);
 
 	/* 1. The image itself. */
 	if (!img.complete) {
@@ -494,13 +508,19 @@ int cmd_resume(int argc, char **argv)
 		{ "snapshot", no_argument, NULL, 'S' },
 		{ "ignore-changed-disks", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
+		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct resume_opts o = { 0 };
 	struct kj_err e = { 0 };
-	int c;
+	int c, bad;
 
 	while ((c = getopt_long(argc, argv, ":nfqh", lo, NULL)) != -1) {
+		if (kj_key_opt(c, optarg, &o.ko, &bad)) {
+			if (bad)
+				return KJ_EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case 'n': o.dry_run = true; break;
 		case 'f': o.force = true; break;

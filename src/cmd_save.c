@@ -11,6 +11,10 @@
 #include "cli.h"
 #include "save.h"
 #include "../lib/image_format.h"
+#include "../lib/seal.h"
+#include "seal_key.h"
+#include <errno.h>
+#include <sodium.h>
 
 static void help(void)
 {
@@ -31,6 +35,10 @@ static void help(void)
 	       "                       filesystem, swap, a partition table); mounted,\n"
 	       "                       active swap, held or too small targets are\n"
 	       "                       refused even so\n"
+	       "      --seal           encrypt and authenticate the image (docs/sealing.md)\n"
+	       "                       with a passphrase asked twice on the terminal, or:\n"
+	       "      --key-file FILE  a key file (16 bytes to 1 MiB) instead\n"
+	       "      --passphrase-file FILE  the passphrase, first line of FILE\n"
 	       "  -q, --quiet          no progress\n"
 	       "  -h, --help           show this help\n");
 }
@@ -45,15 +53,26 @@ int cmd_save(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "seal", no_argument, NULL, 'S' },
+		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kj_save_opts o = { .kind = KJ_IMG_SNAPSHOT, .new_file = true };
 	struct kj_save_report r;
 	struct kj_err e = { 0 };
-	int c;
+	struct kj_key_opts ko = { 0 };
+	struct kj_seal_params *sp = NULL;
+	bool seal = false;
+	int c, bad, rc;
 
 	while ((c = getopt_long(argc, argv, ":o:j:l:qfh", lo, NULL)) != -1) {
+		if (kj_key_opt(c, optarg, &ko, &bad)) {
+			if (bad)
+				return KJ_EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
+		case 'S': seal = true; break;
 		case 'o': o.target = optarg; break;
 		case 'j':
 			if (kj_opt_threads(optarg, &o.threads))
@@ -74,8 +93,31 @@ int cmd_save(int argc, char **argv)
 		return kj_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!o.target)
 		return kj_usage_error("where to? (-o TARGET)");
-	if (kj_save(&o, &r, &e))
+	if (!seal && (ko.key_file || ko.passphrase_file))
+		return kj_usage_error("--key-file and --passphrase-file seal the image: "
+				      "add --seal");
+	if (seal) {
+		if (kj_seal_init(&e))
+			return kj_report(&e);
+		sp = sodium_malloc(sizeof(*sp));
+		if (!sp) {
+			kj_fail(&e, ENOMEM, "cannot allocate locked memory for the key");
+			return kj_report(&e);
+		}
+		if (kj_key_seal_params(&ko, kj_key_kdf_memory(), o.quiet, sp, &e)) {
+			sodium_free(sp);
+			return kj_report(&e);
+		}
+		o.seal = sp;
+	}
+	rc = kj_save(&o, &r, &e);
+	if (sp)
+		sodium_free(sp);	/* wiped */
+	if (rc)
 		return kj_report(&e);
 	kj_save_print(&r, stdout);
+	if (seal)
+		printf("sealed: open it with the same %s (kjump info, verify, resume)\n",
+		       ko.key_file ? "key file" : "passphrase");
 	return KJ_EXIT_OK;
 }

@@ -32,6 +32,7 @@
 #include "fs_devices.h"
 #include "page_cache.h"
 #include "save.h"
+#include "seal_key.h"
 #include "state_file.h"
 #include "../lib/b_job_block.h"
 #include "../lib/cpio.h"
@@ -40,15 +41,20 @@
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
 #include "../lib/preflight.h"
+#include "../lib/b_command_line.h"
+#include "../lib/seal.h"
 #include "../lib/target.h"
 #include "../lib/text.h"
+
+#include <sodium.h>
 
 struct snap_opts {
 	const char *to, *kernel, *initrd, *append;
 	uint64_t reserve, resume_reserve;
 	unsigned threads;
 	int level;
-	bool force, verbose, hibernate, keep_caches;
+	bool force, verbose, hibernate, keep_caches, seal;
+	struct kj_key_opts ko;
 };
 
 static void help(bool hib)
@@ -85,6 +91,12 @@ static void help(bool hib)
 		       "      --keep-caches    keep the clean page cache: by default it is\n"
 		       "                       dropped first when over 2/5 of RAM is in use,\n"
 		       "                       as the kernel's hibernation frees memory\n");
+	printf("      --seal           encrypt and authenticate the image (docs/sealing.md)\n"
+	       "                       with a passphrase asked twice on the terminal, or:\n"
+	       "      --key-file FILE  a key file (16 bytes to 1 MiB) instead\n"
+	       "      --passphrase-file FILE  the passphrase, first line of FILE\n"
+	       "                       (B gets only the derived key, in its initramfs;\n"
+	       "                       a sealed run always boots a fresh B and unloads it)\n");
 	printf(
 	       "  -f, --force          overwrite a target with a foreign signature\n"
 	       "  -v, --verbose        show B's plan\n"
@@ -131,10 +143,13 @@ static const char *running_kernel(char *buf, size_t n)
 	return NULL;
 }
 
-/* B's initramfs: this kjump as B's init (KJ_B_INIT_PATH), the modules B
- * needs for the target (src/b_modules.h), plus the user's extra cpio. */
+/* B's initramfs: this kjump as B's init (KJ_B_INIT_PATH), the seal key
+ * when sealing (KJ_B_SEAL_KEY_PATH: memory of B's region is the only place
+ * B ever gets it from), the modules B needs for the target
+ * (src/b_modules.h), plus the user's extra cpio. The caller wipes c. */
 static int build_initramfs(const char *extra, const char *kernel, const char *target,
-			   bool verbose, struct kj_cpio *c, struct kj_err *e)
+			   bool verbose, const struct kj_seal_params *sp,
+			   struct kj_cpio *c, struct kj_err *e)
 {
 	uint8_t *self = NULL, *more = NULL;
 	size_t len, mlen = 0;
@@ -161,6 +176,14 @@ static int build_initramfs(const char *extra, const char *kernel, const char *ta
 		kj_cpio_add(c, "sys", 040555, 0, 0, NULL, 0, e) ||
 		kj_cpio_add(c, "run", 040755, 0, 0, NULL, 0, e) ||
 		kj_cpio_add(c, KJ_B_INIT_PATH + 1, 0100755, 0, 0, self, len, e);
+	if (!r && sp) {
+		uint8_t key[KJ_SEAL_PARAMS_WIRE];
+
+		kj_seal_params_encode(sp, key);
+		r = kj_cpio_add(c, KJ_B_SEAL_KEY_PATH + 1, 0100400, 0, 0, key,
+				sizeof(key), e);
+		sodium_memzero(key, sizeof(key));
+	}
 	free(self);
 	if (r)
 		return -1;
@@ -349,7 +372,7 @@ static int run(const struct snap_opts *o)
 	struct kj_memmap mm = { 0 };
 	struct kj_cpio c = { 0 };
 	struct kj_img img;
-	char kbuf[256], tag_hex[33], append[2048];
+	char kbuf[256], tag_hex[33], tag_hex_long[37], append[2048];
 	uint8_t tag[16];
 	const char *purpose = o->hibernate ? "hibernate" : "snapshot";
 	uint32_t kind = o->hibernate ? KJ_IMG_HIBERNATION : KJ_IMG_SNAPSHOT;
@@ -365,12 +388,18 @@ static int run(const struct snap_opts *o)
 		return kj_report(&e);
 	/* One booted B serves snapshots and hibernations to any target: its
 	 * job comes with each switch (lib/b_job_block.h). Its mailbox is the
-	 * tag it was loaded with. A B loaded with other options is replaced. */
+	 * tag it was loaded with. A B loaded with other options is replaced.
+	 * A sealed run never reuses a B: the key goes in a fresh B's
+	 * initramfs, and that B is unloaded when it comes back (a B kept
+	 * loaded would keep the key, docs/sealing.md). */
 	uint8_t mailbox[16];
 	bool kjump_b = rs == 0 && st.loaded && si.kexec_loaded == 1;
 	bool reuse = kjump_b && (!kernel || !strcmp(kernel, st.kernel)) && !o->initrd &&
-		!o->append && !o->reserve && st.same_kernel &&
+		!o->append && !o->reserve && st.same_kernel && !o->seal &&
 		!kj_hex_decode(st.tag, mailbox, 16);
+	const char *why_new = o->seal ? "a sealed run boots a fresh B" :
+		!st.same_kernel ? "it runs another kernel" :
+		"other --kernel, --initrd, --append or --reserve";
 	if (!reuse && si.kexec_loaded == 1) {
 		struct kj_err ue;
 
@@ -381,15 +410,12 @@ static int run(const struct snap_opts *o)
 		}
 		if (kj_kexec_unload(&ue)) {
 			kj_fail(&e, EBUSY, "the B loaded for '%s' cannot serve this %s (%s) and "
-				"cannot be unloaded: %s", st.purpose, purpose,
-				!st.same_kernel ? "it runs another kernel" :
-				"other --kernel, --initrd, --append or --reserve", ue.msg);
+				"cannot be unloaded: %s", st.purpose, purpose, why_new, ue.msg);
 			return kj_report(&e);
 		}
 		kj_state_remove('a');
-		kj_info("%s: replacing the B loaded for '%s' (%s)", purpose, st.purpose,
-			!st.same_kernel ? "it runs another kernel" :
-			"other --kernel, --initrd, --append or --reserve");
+		si.kexec_loaded = 0;
+		kj_info("%s: replacing the B loaded for '%s' (%s)", purpose, st.purpose, why_new);
 	}
 	if (!reuse && !kernel && !(kernel = running_kernel(kbuf, sizeof(kbuf)))) {
 		kj_fail(&e, ENOENT, "cannot find the running kernel's image in /boot; "
@@ -439,6 +465,25 @@ static int run(const struct snap_opts *o)
 		kj_fail_errno(&e, "getrandom");
 		return kj_report(&e);
 	}
+	/* The key: asked (or read) and derived here, before anything is
+	 * loaded; B gets only the master key and the KDF record. */
+	struct kj_seal_params *sp = NULL;
+
+	if (o->seal) {
+		if (kj_seal_init(&e)) {
+			kj_target_close(&t);
+			return kj_report(&e);
+		}
+		sp = sodium_malloc(sizeof(*sp));
+		if (!sp || kj_key_seal_params(&o->ko, kj_key_kdf_memory(), false, sp, &e)) {
+			if (!sp)
+				kj_fail(&e, ENOMEM, "cannot allocate locked memory for the key");
+			else
+				sodium_free(sp);
+			kj_target_close(&t);
+			return kj_report(&e);
+		}
+	}
 	if (!reuse) {
 		struct kj_load_opts lo = {
 			/* B only writes the image: it needs far less than a
@@ -451,7 +496,17 @@ static int run(const struct snap_opts *o)
 		memcpy(mailbox, tag, sizeof(mailbox));	/* the first request's */
 		hex(tag, 16, tag_hex);
 		STEP("target checked");
-		if (build_initramfs(o->initrd, kernel, o->to, o->verbose, &c, &e)) {
+		int bi = build_initramfs(o->initrd, kernel, o->to, o->verbose, sp, &c, &e);
+
+		/* from here on only B's initramfs (and the kernel's copy of
+		 * it, which becomes B's region at the jump) holds the key */
+		if (sp)
+			sodium_free(sp);
+		sp = NULL;
+		if (bi) {
+			if (c.p)
+				sodium_memzero(c.p, c.len);
+			kj_cpio_free(&c);
 			kj_target_close(&t);
 			return kj_report(&e);
 		}
@@ -466,19 +521,22 @@ static int run(const struct snap_opts *o)
 			snprintf(rr, sizeof(rr), " kjump.resume_reserve=%llu",
 				 (unsigned long long)o->resume_reserve);
 		snprintf(append, sizeof(append), "%s%srdinit=" KJ_B_INIT_PATH " kjump.to=%s kjump.tag=%s "
-			 "kjump.kind=%s kjump.threads=%u kjump.level=%d%s",
+			 "kjump.kind=%s kjump.threads=%u kjump.level=%d%s%s",
 			 o->append ? o->append : cons, o->append ? " " : "", o->to, tag_hex,
-			 o->hibernate ? "hibernation" : "snapshot", o->threads, o->level, rr);
+			 o->hibernate ? "hibernation" : "snapshot", o->threads, o->level, rr,
+			 o->seal ? " kjump.seal=1" : "");
 		lo.append = append;
 		lo.initrd_buf = c.p;
 		lo.initrd_buf_len = c.len;
 		STEP("B's initramfs built");
-		if (kj_load_b(&lo, &st, &e)) {
-			kj_cpio_free(&c);
+		int lb = kj_load_b(&lo, &st, &e);
+
+		sodium_memzero(c.p, c.len);	/* the seal key, if any */
+		kj_cpio_free(&c);
+		if (lb) {
 			kj_target_close(&t);
 			return kj_report(&e);
 		}
-		kj_cpio_free(&c);
 		snprintf(st.target, sizeof(st.target), "%s", o->to);
 		snprintf(st.tag, sizeof(st.tag), "%s", tag_hex);
 		if (kj_state_save(&st, &e)) {
@@ -550,8 +608,10 @@ static int run(const struct snap_opts *o)
 			return KJ_EXIT_OK;
 		}
 		/* A B that gave up is dropped too, so that the next try may
-		 * pass it other options (--resume-reserve). */
-		if ((!st.same_kernel || r == KJ_RET_FAILED) && kj_kexec_unload(&ue) == 0)
+		 * pass it other options (--resume-reserve); a sealed run's B
+		 * always (it held the key). */
+		if ((!st.same_kernel || r == KJ_RET_FAILED || o->seal) &&
+		    kj_kexec_unload(&ue) == 0)
 			kj_state_remove('a');
 		if (bad)
 			return kj_report(&e);
@@ -597,7 +657,29 @@ static int run(const struct snap_opts *o)
 		       "taken); image marked consumed\n", o->to);
 		return KJ_EXIT_OK;
 	}
-	if (!img.complete || r != KJ_RET_COMPLETE) {
+	/* A sealed image shows A only its public part: B checked the rest
+	 * before it came back (a snapshot's B does not power off on it, but
+	 * it wrote it with the key A gave it) */
+	bool done = img.complete || (img.sealed && img.pub.seal.sealed_ok);
+
+	if (o->seal) {
+		struct kj_err ue;
+
+		/* B held the key: it must not stay loaded */
+		if (kj_kexec_unload(&ue) == 0)
+			kj_state_remove('a');
+		else
+			kj_info("warning: cannot unload B, which held the seal key: %s",
+				ue.msg);
+		if (r == KJ_RET_COMPLETE && !img.sealed) {
+			kj_fail(&e, EIO, "B wrote an image that is not sealed, though --seal "
+				"was asked; wipe it (%s)", o->to);
+			kj_img_close(&img);
+			close(fd);
+			return kj_report(&e);
+		}
+	}
+	if (!done || r != KJ_RET_COMPLETE) {
 		if (!st.same_kernel) {
 			struct kj_err ue;
 
@@ -631,10 +713,16 @@ static int run(const struct snap_opts *o)
 		close(fd);
 		return kj_report(&e);
 	}
-	report(&img, frozen, "snapshot");
+	if (img.sealed && !img.keys) {
+		printf("sealed snapshot written to %s (uuid %s); its contents need the key "
+		       "('kjump info' with it shows them)\nfrozen: %.2f s\n", o->to,
+		       kj_img_uuid_str(img.hdr.uuid, tag_hex_long), frozen);
+	} else {
+		report(&img, frozen, "snapshot");
+	}
 	kj_img_close(&img);
 	close(fd);
-	if (!st.same_kernel) {
+	if (!st.same_kernel && !o->seal) {
 		struct kj_err ue;
 
 		/* Only a B running this very kernel is sure to come back from a
@@ -662,14 +750,22 @@ static int parse(int argc, char **argv, bool hib)
 		{ "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "seal", no_argument, NULL, 'S' },
+		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct snap_opts o = { .hibernate = hib };
 	sigset_t old;
-	int c, r;
+	int c, r, bad;
 
 	while ((c = getopt_long(argc, argv, ":t:k:i:a:r:j:l:fvh", lo, NULL)) != -1) {
+		if (kj_key_opt(c, optarg, &o.ko, &bad)) {
+			if (bad)
+				return KJ_EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
+		case 'S': o.seal = true; break;
 		case 't': o.to = optarg; break;
 		case 'k': o.kernel = optarg; break;
 		case 'i': o.initrd = optarg; break;
@@ -709,6 +805,9 @@ static int parse(int argc, char **argv, bool hib)
 		return kj_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!o.to)
 		return kj_usage_error("where to? (--to TARGET)");
+	if (!o.seal && (o.ko.key_file || o.ko.passphrase_file))
+		return kj_usage_error("--key-file and --passphrase-file seal the image: "
+				      "add --seal");
 	sigprocmask(SIG_BLOCK, NULL, &old);
 	r = run(&o);
 	/* a signal held back during the switch ends kjump only now */

@@ -222,6 +222,7 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 		.region_start = m.b_mem.n ? m.b_mem.r[m.b_mem.n - 1].start : 0,
 		.region_end = m.b_mem.n ? m.b_mem.r[m.b_mem.n - 1].end : 0,
 		.worst_case_pages = t.is_block ? total : 0,
+		.seal = o->seal,
 	};
 	uint8_t uuid[16];
 

@@ -22,6 +22,9 @@ struct kj_save_opts {
 	bool force;
 	bool tag_check;		/* refuse a target whose header lacks `tag` */
 	uint8_t tag[16];
+	/* Seal the image with this master key and KDF record (lib/seal.h);
+	 * NULL: a plain image. */
+	const struct kj_seal_params *seal;
 };
 
 struct kj_save_report {

@@ -244,7 +244,7 @@ static void test_entry(void **state)
 }
 
 /* Chunk i's bytes as written. */
-static const uint8_t *bytes_of(struct t *t, uint64_t i)
+static uint8_t *bytes_of(struct t *t, uint64_t i)
 {
 	return t->file + t->img.chunk[i].offset;
 }
@@ -277,7 +277,7 @@ static void forge(struct t *t, uint64_t i, const uint8_t *b, size_t len)
 	chunk(t, i)->xxh64 = XXH64(b, len, 0);
 }
 
-static void chunk_refused(struct t *t, uint64_t i, const uint8_t *b, const char *why)
+static void chunk_refused(struct t *t, uint64_t i, uint8_t *b, const char *why)
 {
 	void *out = malloc(CHUNK_PAGES * KJ_PAGE_SIZE);
 	ZSTD_DCtx *d = ZSTD_createDCtx();

@@ -63,15 +63,18 @@ vm_initramfs() {
 }
 
 # vm_run LOG KERNEL INITRD [--mem M] [--smp N] [--timeout S] [--disk FILE]...
+#        [--append "ARGS"] [--uefi] [--serial-input BASE]
 # (INITRD "": none, for a guest whose root is a disk)
-#        [--append "ARGS"] [--uefi]
 # Boots a guest under TCG and waits for it to power off or time out.
 # --uefi: a q35 machine with Debian's OVMF firmware, which starts the
 # kernel through its EFI stub (else: a pc machine and QEMU's own loader).
 # Sets VM_RC (0: powered off; 124: timed out; else QEMU's status).
+# --serial-input BASE: the console also takes input, from the FIFO
+# BASE.in (made here; write lines to it while the guest runs, e.g. once
+# LOG shows a prompt); the output still goes to LOG.
 vm_run() {
-	local log=$1 kernel=$2 initrd=$3 mem=1G smp=2 timeout=300 append=""
-	local -a disks=() machine=(-machine pc)
+	local log=$1 kernel=$2 initrd=$3 mem=1G smp=2 timeout=300 append="" sin="" drain=""
+	local -a disks=() serial machine=(-machine pc)
 	shift 3
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -85,21 +88,40 @@ vm_run() {
 				{ echo "vm_run: no /usr/share/ovmf/OVMF.fd (Debian's ovmf: tools/deps vm)" >&2; return 2; }
 			machine=(-machine q35 -bios /usr/share/ovmf/OVMF.fd)
 			shift ;;
+		--serial-input) sin=$2; shift 2 ;;
 		*) echo "vm_run: unknown option $1" >&2; return 2 ;;
 		esac
 	done
+	serial=(-serial "file:$log")
+	if [ -n "$sin" ]; then
+		# QEMU's pipe backend reads BASE.in and writes BASE.out (drained
+		# here); logfile= keeps the console log where it always is
+		rm -f "$sin.in" "$sin.out"
+		mkfifo "$sin.in" "$sin.out" || return 2
+		serial=(-chardev "pipe,id=ser0,path=$sin,logfile=$log,logappend=off"
+			-serial chardev:ser0)
+	fi
 	local try
 	for try in 1 2; do
 		: >"$log"
 		VM_RC=0
+		if [ -n "$sin" ]; then
+			cat "$sin.out" >/dev/null &
+			drain=$!
+		fi
 		# --foreground: QEMU stays in the scenario's process group, so
 		# that stopping the scenario (tests/vm/run) stops QEMU too.
 		timeout --foreground -k 5 "$timeout" qemu-system-x86_64 -accel tcg "${machine[@]}" \
 			-cpu max -m "$mem" -smp "$smp" -nodefaults -no-reboot \
-			-display none -serial "file:$log" \
+			-display none "${serial[@]}" \
 			-kernel "$kernel" ${initrd:+-initrd "$initrd"} \
 			-append "console=ttyS0 panic=-1 $append" \
 			"${disks[@]}" </dev/null >"$log.qemu" 2>&1 || VM_RC=$?
+		if [ -n "$drain" ]; then
+			kill "$drain" 2>/dev/null
+			wait "$drain" 2>/dev/null
+			drain=""
+		fi
 		# A kernel that dies before it runs /init never met kjump: under
 		# multi-threaded TCG, boot-time code patching occasionally traps
 		# (seen with Debian's kernel: "Oops: int3" in early init). Boot
