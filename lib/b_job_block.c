@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #define JOB_MAGIC 0x00314f424a424a4bULL	/* "KJBJOB1" */
+#define JOB_SEAL 1u		/* seal the image with the key A gave B */
 
 /* The block's layout; little-endian like the image (x86_64 only). */
 struct job_block {
@@ -17,7 +18,7 @@ struct job_block {
 	uint32_t kind;
 	int32_t level;
 	uint32_t threads;
-	uint32_t reserved;
+	uint32_t flags;		/* JOB_SEAL */
 	uint64_t resume_reserve;
 	char to[256];
 	uint64_t xxh64;		/* XXH64 (seed 0) of the bytes before it */
@@ -39,6 +40,7 @@ void kj_b_job_block_encode(const struct kj_b_job *j, const uint8_t mailbox[16],
 	b.kind = j->kind;
 	b.level = j->level;
 	b.threads = j->threads;
+	b.flags = j->seal ? JOB_SEAL : 0;
 	b.resume_reserve = j->resume_reserve;
 	memcpy(b.to, j->to, sizeof(b.to) - 1);
 	b.xxh64 = XXH64(&b, offsetof(struct job_block, xxh64), 0);
@@ -61,6 +63,9 @@ int kj_b_job_block_decode(const uint8_t block[KJ_B_JOB_BLOCK_BYTES], const uint8
 	if (b.kind != KJ_IMG_SNAPSHOT && b.kind != KJ_IMG_HIBERNATION)
 		return kj_fail(e, EINVAL, "a job block for this B has an unknown kind %u",
 			       b.kind);
+	if (b.flags & ~JOB_SEAL)
+		return kj_fail(e, EINVAL, "a job block for this B has unknown flags 0x%x",
+			       b.flags);
 	if (b.threads > KJ_IMG_MAX_THREADS || b.resume_reserve > (1ULL << 50))
 		return kj_fail(e, EINVAL, "a job block for this B has %u threads or a "
 			       "resume reserve of %llu bytes: out of range", b.threads,
@@ -71,6 +76,7 @@ int kj_b_job_block_decode(const uint8_t block[KJ_B_JOB_BLOCK_BYTES], const uint8
 	j->kind = b.kind;
 	j->level = b.level;
 	j->threads = b.threads;
+	j->seal = b.flags & JOB_SEAL;
 	j->resume_reserve = b.resume_reserve;
 	*seq = b.seq;
 	return 0;

@@ -8,7 +8,8 @@
  * target (in the gap between the image header and the image data). It
  * names B's mailbox (the tag on B's command line, fixed for B's life), a
  * sequence number (A's time since boot, in ns: the newest job wins), and the job:
- * target path, request tag, kind, threads, level, resume reserve. On each
+ * target path, request tag, kind, threads, level, resume reserve, and
+ * whether to seal (with the key A put in B's initramfs, if any). On each
  * entry B looks at that block on every block device it has and takes the
  * newest job for its mailbox that is newer than the last it ran; a block
  * with another mailbox, an older sequence or a bad checksum is not B's.

@@ -478,6 +478,7 @@ int kj_b_init_main(void)
 	uint64_t last_job = 0;
 
 	memcpy(mailbox, j.tag, sizeof(mailbox));	/* B's for its whole life */
+	bool sealing_b = j.seal;	/* loaded with a seal key: seal every save */
 	for (unsigned long n = 1;; n++) {
 		uint64_t started = (uint64_t)time(NULL);
 		bool ok;
@@ -486,7 +487,9 @@ int kj_b_init_main(void)
 			kj_report(&e);	/* no target to record it on: A says why */
 			ok = false;
 		} else {
-			kj_info("job %lu: %s to %s", n, kj_img_kind_name(j.kind), j.to);
+			j.seal = j.seal || sealing_b;
+			kj_info("job %lu: %s to %s%s", n, kj_img_kind_name(j.kind), j.to,
+				j.seal ? ", sealed" : "");
 			ok = run_job(&j, &e) == 0;
 			if (!ok) {
 				kj_report(&e);

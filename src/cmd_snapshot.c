@@ -215,7 +215,7 @@ static int write_job(int fd, const uint8_t mailbox[16], const uint8_t tag[16],
 		     const struct snap_opts *o, uint32_t kind, struct kj_err *e)
 {
 	struct kj_b_job j = { .kind = kind, .threads = o->threads, .level = o->level,
-			      .resume_reserve = o->resume_reserve };
+			      .resume_reserve = o->resume_reserve, .seal = o->seal };
 	uint8_t block[KJ_B_JOB_BLOCK_BYTES];
 	struct timespec now;
 

@@ -22,7 +22,7 @@ static const uint8_t box[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 
 static struct kj_b_job sample(void)
 {
 	struct kj_b_job j = { .kind = KJ_IMG_HIBERNATION, .threads = 3, .level = -5,
-			      .resume_reserve = 300u << 20 };
+			      .resume_reserve = 300u << 20, .seal = true };
 
 	strcpy(j.to, "/dev/disk/by-partlabel/kjump image");
 	memset(j.tag, 0xab, 16);
@@ -45,6 +45,11 @@ static void test_round_trip(void **state)
 	assert_int_equal(k.threads, 3);
 	assert_int_equal(k.level, -5);
 	assert_int_equal(k.resume_reserve, 300u << 20);
+	assert_true(k.seal);
+	j.seal = false;
+	kj_b_job_block_encode(&j, box, 1, b);
+	assert_int_equal(kj_b_job_block_decode(b, box, &k, &seq, &e), 0);
+	assert_false(k.seal);
 	/* the job block sits in the gap before the image data */
 	assert_int_equal(KJ_B_JOB_OFFSET + KJ_B_JOB_BLOCK_BYTES, KJ_IMG_DATA_OFFSET);
 }
@@ -108,6 +113,11 @@ static void test_malformed(void **state)
 	j.threads = KJ_IMG_MAX_THREADS + 1;
 	kj_b_job_block_encode(&j, box, 7, b);
 	refused(b, "out of range");
+	j = sample();
+	kj_b_job_block_encode(&j, box, 7, b);
+	b[60] |= 0x80;			/* a flag nobody knows */
+	rehash(b);
+	refused(b, "unknown flags 0x81");
 }
 
 int main(void)
