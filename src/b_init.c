@@ -36,6 +36,8 @@
 #include "../lib/b_command_line.h"
 #include "../lib/b_job_block.h"
 #include "../lib/image.h"
+#include "../lib/image_state.h"
+#include "../lib/kernel_command_line.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
 #include "../lib/program.h"
@@ -453,6 +455,26 @@ static void record_failure(const struct kj_b_job *j, uint64_t started, const cha
 	close(fd);
 }
 
+/* A complete hibernation image that A will run on from instead: marked
+ * FAILED with the reason, synced (lib/image_state.h), before the jump
+ * back, so that it is never resumed behind A's back even if A's kjump is
+ * killed before it settles it; A prints the reason. */
+static void give_up_image(const struct kj_b_job *j, const char *why)
+{
+	uint8_t uuid[16];
+	struct kj_img_header h;
+	struct kj_err e;
+	int fd = open(j->to, O_RDWR | O_CLOEXEC);
+
+	kj_img_request_uuid(j->tag, uuid);
+	if (fd < 0 || kj_img_pread(fd, &h, sizeof(h), 0, "the image header", &e) ||
+	    memcmp(h.uuid, uuid, 16) || kj_img_set_failed(fd, why, &e))
+		kj_info("cannot mark the image on %s failed: %s; A will mark it consumed",
+			j->to, fd < 0 ? strerror(errno) : e.msg);
+	if (fd >= 0)
+		close(fd);
+}
+
 int kj_b_init_main(void)
 {
 	struct kj_b_job j;
@@ -473,6 +495,15 @@ int kj_b_init_main(void)
 		for (;;)
 			pause();	/* nothing sane to do: A's user sees this */
 	}
+	/* tests (hibernate-no-fit): kjump.test_poweroff=fail makes B act as
+	 * if its power-off had failed */
+	bool poweroff_fails = false;
+	struct kj_cmdline_word w;
+
+	for (const char *p = cmd; kj_cmdline_next(&p, &w); )
+		if (kj_cmdline_is(&w, "kjump.test_poweroff") && w.val && w.val_len == 4 &&
+		    !memcmp(w.val, "fail", 4))
+			poweroff_fails = true;
 	free(cmd);
 	uint8_t mailbox[16];
 	uint64_t last_job = 0;
@@ -501,7 +532,19 @@ int kj_b_init_main(void)
 		if (ok && j.kind == KJ_IMG_HIBERNATION) {
 			kj_info("image complete and verified; powering off");
 			sync();
-			reboot(RB_POWER_OFF);
+			if (poweroff_fails)
+				errno = EPERM;
+			else
+				reboot(RB_POWER_OFF);
+			/* Still here: the power-off failed, and A will run on.
+			 * The image must never be resumed behind its back, even
+			 * if A's kjump is killed before it settles it. */
+			char why[256];
+
+			snprintf(why, sizeof(why), "B could not power off (%s); the complete "
+				 "image was given up, and this system ran on", strerror(errno));
+			kj_info("%s", why);
+			give_up_image(&j, why);
 		}
 		kj_info("jumping back to A");
 		if (kj_peer_back(KJ_BACK_AUTO, NULL, NULL, &e)) {

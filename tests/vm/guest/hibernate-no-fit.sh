@@ -25,4 +25,15 @@ kjump resume --dry-run /dev/vdb > /tmp/dry.out 2>&1 && fail "resume --dry-run ac
 cat /tmp/dry.out
 grep -q "must not be resumed" /tmp/dry.out || fail "resume --dry-run does not say why: $(cat /tmp/dry.out)"
 note "A: B refused to power off, A continues (counter $c1 -> $c2), the image is marked failed"
+# A complete image whose power-off fails: B gives it up (FAILED, with why)
+# before it goes back, so that it never resumes behind A's back
+kjump hibernate --to /dev/vdb --kernel /b/bzImage --append "console=ttyS0 quiet kjump.test_poweroff=fail" > /tmp/hib2.out 2>&1; rc=$?
+cat /tmp/hib2.out
+[ $rc = 1 ] || fail "kjump hibernate with a failing power-off exited $rc, expected 1"
+grep -q "B did not power off: B could not power off" /tmp/hib2.out ||
+	fail "A does not print why B came back"
+kjump info /dev/vdb | grep -q "^state: *failed" || fail "the complete image B gave up is not marked failed"
+kjump resume --dry-run /dev/vdb > /tmp/dry2.out 2>&1 && fail "resume --dry-run accepted the given-up image"
+grep -q "must not be resumed" /tmp/dry2.out || fail "resume does not say why: $(cat /tmp/dry2.out)"
+note "A: a failed power-off: B gave the complete image up before coming back; A continues"
 pass
