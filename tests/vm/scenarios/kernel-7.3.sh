@@ -11,8 +11,8 @@ run() {
 	export KJ_TEST_KERNEL_VERSION=7.3 KJ_STOCK_KERNEL_VERSION=7.2
 	for sub in call switch snapshot hibernate-resume-stock; do
 		mkdir -p "$OUT/$sub"
-		v=$(OUT=$OUT/$sub; . "$KJ_TOP/tests/vm/scenarios/$sub.sh"; run 2>>"$OUT/$sub/stderr" |
-			grep -E '^(PASS|FAIL)' | tail -n 1)
+		v=$(OUT=$OUT/$sub; . "$KJ_TOP/tests/vm/scenarios/$sub.sh"; run 2>>"$OUT/stderr" |
+			tee "$OUT/verdict" | grep -E '^(PASS|FAIL)' | tail -n 1)
 		case $v in
 		PASS) ;;
 		FAIL*) echo "FAIL: $sub on 7.3: ${v#FAIL: }"; return 1 ;;
