@@ -22,7 +22,9 @@ case $series in
 	echo "version: $(dpkg-query -W -f='${Version}' linux-source-6.12)" >&2
 	echo /usr/src/linux-source-6.12.tar.xz
 	exit 0 ;;
-7.3) suite=sid,trixie-backports ;;	# the source is in trixie-backports
+# (the source is in trixie-backports; sid too, so that one private list
+# serves it and tests/vm/stock-kernel 7.2)
+7.3) suite=sid,trixie-backports ;;
 *) echo "kernel/source.sh: no source for kernel series '$series' (6.12, 7.3)" >&2; exit 2 ;;
 esac
 
