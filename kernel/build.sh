@@ -1,26 +1,42 @@
 #!/usr/bin/env bash
-# Build kjump's test kernel from Debian's linux-source-6.12 and print the path
-# of its bzImage on stdout (everything else goes to stderr).
+# Build kjump's test kernel from Debian's linux-source-SERIES and print the
+# path of its bzImage on stdout (everything else goes to stderr).
+# Usage: kernel/build.sh [SERIES]   (6.12, the default, or 7.3)
+#
+# kernel/source.sh finds the source tarball (7.3 comes from trixie-backports
+# through a private apt configuration). The same kernel/kjump.config goes on
+# top of tinyconfig for every series, plus kernel/kjump-SERIES.config when
+# that file exists (options a later kernel renamed or split).
 #
 # The build is cached outside the tree, in $KJUMP_CACHE (default
-# ~/.cache/kjump), keyed by the source package version and the hash of
-# kernel/kjump.config, so a second run costs well under a second.
+# ~/.cache/kjump), keyed by the source package version and the hash of the
+# fragments, so a second run costs well under a second.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
+series=${1:-6.12}
 fragment=$here/kjump.config
+extra=$here/kjump-$series.config
+[ -f "$extra" ] || extra=
 cache=${KJUMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kjump}
 say() { printf '[kernel] %s\n' "$*" >&2; }
 
 "$top/tools/deps" kernel >&2
 
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-key=$(printf '%s\n' "$srcver" | cat - "$fragment" | sha256sum | cut -c1-16)
+srclog=$(mktemp)
+tarball=$("$here/source.sh" "$series" 2>"$srclog") ||
+	{ cat "$srclog" >&2; rm -f "$srclog"; exit 1; }
+srcver=$(sed -n 's/^version: //p' "$srclog")
+grep -v '^version: ' "$srclog" >&2 || true
+rm -f "$srclog"
+[ -n "$srcver" ] || { say "kernel/source.sh named no version"; exit 1; }
+# (6.12's key is the one it had before there were several series)
+key=$(printf '%s\n' "$srcver" | cat - "$fragment" ${extra:+"$extra"} | sha256sum | cut -c1-16)
 out=$cache/kernel-$key
 if [ -f "$out/bzImage" ]; then
-	say "cached: $out/bzImage (linux-source-6.12 $srcver, config $key)"
+	say "cached: $out/bzImage (linux-source-$series $srcver, config $key)"
 	echo "$out/bzImage"
 	exit 0
 fi
@@ -35,19 +51,19 @@ fi
 
 src=$cache/src-$srcver
 if [ ! -f "$src/Makefile" ]; then
-	say "unpacking linux-source-6.12 $srcver"
+	say "unpacking linux-source-$series $srcver"
 	rm -rf "$src.tmp"
 	mkdir -p "$src.tmp"
-	tar -xf /usr/src/linux-source-6.12.tar.xz -C "$src.tmp" --strip-components=1
+	tar -xf "$tarball" -C "$src.tmp" --strip-components=1
 	mv "$src.tmp" "$src"
 fi
 
 obj=$cache/build-$key
 rm -rf "$obj"
 mkdir -p "$obj"
-say "configuring (tinyconfig + $(grep -c '^CONFIG_' "$fragment") options)"
+say "configuring (tinyconfig + $(cat "$fragment" ${extra:+"$extra"} | grep -c '^CONFIG_') options)"
 make -s -C "$src" O="$obj" tinyconfig >&2
-cat "$fragment" >>"$obj/.config"
+cat "$fragment" ${extra:+"$extra"} >>"$obj/.config"
 make -s -C "$src" O="$obj" olddefconfig >"$obj/config.log" 2>&1 ||
 	{ cat "$obj/config.log" >&2; exit 1; }
 
@@ -58,11 +74,11 @@ while read -r line; do
 		say "option did not take: $line"
 		missing=1
 	fi
-done <"$fragment"
-[ "$missing" = 0 ] || { say "fix kernel/kjump.config (a dependency is missing)"; exit 1; }
+done < <(cat "$fragment" ${extra:+"$extra"})
+[ "$missing" = 0 ] || { say "fix kernel/kjump.config${extra:+ or $extra} (a dependency is missing or renamed)"; exit 1; }
 
 jobs=$(nproc)
-say "building bzImage with $jobs jobs (about 5 minutes on 2 cores; log: $obj/build.log)"
+say "building linux-source-$series bzImage with $jobs jobs (about 5 minutes on 2 cores; log: $obj/build.log)"
 start=$(date +%s)
 make -C "$src" O="$obj" -j"$jobs" bzImage >"$obj/build.log" 2>&1 &
 pid=$!

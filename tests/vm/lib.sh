@@ -23,10 +23,12 @@ vm_ready() {
 		{ echo "the build of kjump or its test tools failed (above)" >&2; return 1; }
 }
 
-# Path of the test kernel's bzImage (built and cached on first use).
-vm_kernel_test() { "$KJ_TOP/kernel/build.sh"; }
-# Directory of Debian's stock cloud kernel (vmlinuz, config, lib/modules).
-vm_kernel_stock() { "$KJ_TOP/tests/vm/stock-kernel"; }
+# Path of the test kernel's bzImage (built and cached on first use), from
+# linux-source-$KJ_TEST_KERNEL_VERSION (6.12 unless set: kernel/build.sh).
+vm_kernel_test() { "$KJ_TOP/kernel/build.sh" "${KJ_TEST_KERNEL_VERSION:-6.12}"; }
+# Directory of Debian's stock cloud kernel (vmlinuz, config, lib/modules):
+# series $1, else $KJ_STOCK_KERNEL_VERSION, else 6.12 (tests/vm/stock-kernel).
+vm_kernel_stock() { "$KJ_TOP/tests/vm/stock-kernel" "${1:-${KJ_STOCK_KERNEL_VERSION:-6.12}}"; }
 
 # vm_initramfs OUT GUEST_SCRIPT [SRC:DST ...]
 # A gzip'd newc cpio: busybox, kjump, the test tools, the guest library,
@@ -111,7 +113,10 @@ vm_run() {
 		fi
 		# --foreground: QEMU stays in the scenario's process group, so
 		# that stopping the scenario (tests/vm/run) stops QEMU too.
+		# KJ_VM_TRACE=1: QEMU logs every exception and CPU reset to
+		# LOG.trace (-d int,cpu_reset), for a guest that dies silently
 		timeout --foreground -k 5 "$timeout" qemu-system-x86_64 -accel tcg "${machine[@]}" \
+			${KJ_VM_TRACE:+-d int,cpu_reset -D "$log.trace"} \
 			-cpu max -m "$mem" -smp "$smp" -nodefaults -no-reboot \
 			-display none "${serial[@]}" \
 			-kernel "$kernel" ${initrd:+-initrd "$initrd"} \
@@ -165,19 +170,30 @@ vm_fresh_disks() {
 }
 
 # vm_stock_resume_initramfs STOCK_DIR OUT: C's initramfs for Debian's stock
-# kernel in STOCK_DIR (vm_kernel_stock): resume-c.sh with the kernel's
-# virtio_blk module, which that kernel does not have built in.
+# kernel in STOCK_DIR (vm_kernel_stock): resume-c.sh with the virtio
+# modules that kernel does not have built in, numbered in load order
+# (resume-c.sh loads /lib/modules/*.ko in name order): 6.12 and 7.2 have
+# only virtio_blk as a module, 6.1 also virtio itself and its PCI drivers.
 vm_stock_resume_initramfs() {
-	local s=$1 out=$2 mod
-	mod=$(find "$s/lib/modules" -name 'virtio_blk.ko*' | head -n1)
-	[ -n "$mod" ] || { echo "FAIL: no virtio_blk module in the stock kernel package"; return 1; }
-	case $mod in
-	*.xz) xz -dc "$mod" >"${out%/*}/virtio_blk.ko" ;;
-	*.zst) zstd -qdc "$mod" >"${out%/*}/virtio_blk.ko" ;;
-	*) cp "$mod" "${out%/*}/virtio_blk.ko" ;;
-	esac
-	vm_initramfs "$out" "$KJ_TOP/tests/vm/guest/resume-c.sh" \
-		"${out%/*}/virtio_blk.ko:/lib/modules/virtio_blk.ko"
+	local s=$1 out=$2 mod name n=0
+	local -a extra=()
+	for name in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev \
+		    virtio_pci virtio_blk; do
+		mod=$(find "$s/lib/modules" -name "$name.ko*" | head -n1)
+		if [ -z "$mod" ]; then
+			[ "$name" = virtio_blk ] &&
+				{ echo "FAIL: no virtio_blk module in the stock kernel package"; return 1; }
+			continue	# built in
+		fi
+		n=$((n + 1))
+		case $mod in
+		*.xz) xz -dc "$mod" >"${out%/*}/$name.ko" ;;
+		*.zst) zstd -qdc "$mod" >"${out%/*}/$name.ko" ;;
+		*) cp "$mod" "${out%/*}/$name.ko" ;;
+		esac
+		extra+=("${out%/*}/$name.ko:/lib/modules/$n-$name.ko")
+	done
+	vm_initramfs "$out" "$KJ_TOP/tests/vm/guest/resume-c.sh" "${extra[@]}"
 }
 
 # hibernate_then_resume C_KERNEL C_INITRD [--target-size SIZE] [OPTION...]:
