@@ -13,7 +13,8 @@
  * free in A (lib/resume_placement.h). Loading them as segments would cost
  * the kernel time quadratic in the pages that collide with its own
  * allocations, and would be bound by 16 segments and half of RAM. Pure
- * functions.
+ * functions, but for kj_resume_layout_sizes(), which asks how many CPUs
+ * this machine has (kjump resume's chunk buffers grow with them).
  */
 #ifndef KJUMP_RESUME_LAYOUT_H
 #define KJUMP_RESUME_LAYOUT_H
