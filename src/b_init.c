@@ -107,7 +107,7 @@ static int scan_jobs(const uint8_t mailbox[16], uint64_t *last, struct kj_b_job 
 	DIR *d = opendir("/sys/class/block");
 	struct dirent *de;
 	uint64_t best = *last;
-	int found = 1;
+	int none = 1;
 
 	if (!d)
 		return 1;
@@ -136,13 +136,13 @@ static int scan_jobs(const uint8_t mailbox[16], uint64_t *last, struct kj_b_job 
 			 * it, under B's own name for it (A's path may be a link
 			 * that only A's udev made) */
 			snprintf(j->to, sizeof(j->to), "%s", dev);
-			found = 0;
+			none = 0;
 		}
 	}
 	closedir(d);
-	if (!found)
+	if (!none)
 		*last = best;
-	return found;
+	return none;
 }
 
 /*

@@ -314,7 +314,6 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 			(unsigned long long)(dp.placement.in_place * KJ_PAGE_SIZE >> 20),
 			(unsigned long long)(dp.spares_used * KJ_PAGE_SIZE >> 20));
 	uint64_t pgt = sz.pgt, scratch = sz.scratch, cin = sz.cin;
-	uint64_t man_bytes = sz.manifest_bytes;
 
 	/* 5. The manifest, then every chunk read into place, its checksum
 	 *    checked and decompressed (lib/resume_check.h), in parallel. */
@@ -332,8 +331,10 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		.copies_first_page = dp.list_first, .pages_data = img.hdr.pages_data,
 		.pages_zero = img.hdr.pages_zero, .console = 0x3f8,
 	};
-	struct kj_restore_chunk *mc = (void *)(manifest + sizeof(*m) +
-					       img.next * sizeof(struct kj_restore_extent));
+	m->extents_off = sizeof(*m);
+	m->chunks_off = m->extents_off + img.next * sizeof(struct kj_restore_extent);
+	/* only the chunks still compressed: the payload decompresses them */
+	struct kj_restore_chunk *mc = (void *)(manifest + m->chunks_off);
 	uint64_t nmc = 0, not_decompressed = 0;
 	for (uint64_t c = 0; c < img.nchunks; c++) {
 		if (kj_resume_placement_staging(&dp.placement, c) != KJ_CHUNK_COMPRESSED) {
@@ -346,11 +347,9 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	}
 	m->nchunks = nmc;
 	m->pages_in_place = not_decompressed - dp.placement.copied;
-	m->extents_off = sizeof(*m);
-	m->chunks_off = m->extents_off + img.next * sizeof(struct kj_restore_extent);
 	m->ranges_off = m->chunks_off + nmc * sizeof(struct kj_restore_chunk);
 	m->pages_off = m->ranges_off + maps.n * sizeof(struct kj_restore_range);
-	man_bytes = m->pages_off + dp.spares_used * 8;
+	uint64_t man_bytes = m->pages_off + dp.spares_used * 8;
 	memcpy(manifest + m->extents_off, img.ext, img.next * sizeof(struct kj_img_extent));
 	struct kj_restore_range *mr = (void *)(manifest + m->ranges_off);
 	for (size_t i = 0; i < maps.n; i++)
