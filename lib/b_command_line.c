@@ -91,6 +91,12 @@ int kj_b_job_parse(const char *cmdline, struct kj_b_job *j, struct kj_err *e)
 				return kj_fail(e, EINVAL, "B's command line: kjump.resume_reserve= "
 					       "is not a number of bytes from 1 to 2^50");
 			j->resume_reserve = (uint64_t)v;
+		} else if (kj_cmdline_is(&w, "kjump.map")) {
+			/* decimal bytes, 4 KiB aligned, below 2^62 */
+			if (decimal(&w, 1, 1LL << 62, &v) || (v & 4095))
+				return kj_fail(e, EINVAL, "B's command line: kjump.map= is not "
+					       "a byte offset in whole 4 KiB blocks");
+			j->map_physical = (uint64_t)v;
 		} else if (kj_cmdline_is(&w, "kjump.seal")) {
 			if (decimal(&w, 0, 1, &v))
 				return kj_fail(e, EINVAL, "B's command line: kjump.seal= is "

@@ -8,7 +8,8 @@
  * `kjump hibernate` (src/cmd_snapshot.c) add B's job before that:
  * "kjump.to=TARGET kjump.tag=<32 hex digits> kjump.kind=snapshot|hibernation
  * kjump.threads=N kjump.level=N", and for a hibernation
- * "kjump.resume_reserve=BYTES" (see kj_resume_reserve_default).
+ * "kjump.resume_reserve=BYTES" (see kj_resume_reserve_default), and for
+ * an image in a file "kjump.map=BYTES" (lib/file_map.h).
  *
  * The text is split into words as the kernel splits it
  * (lib/kernel_command_line.h: white space, double quotes, so
@@ -39,6 +40,11 @@ struct kj_b_job {
 				  * memory; 0: not given, B uses the default */
 	bool seal;		/* kjump.seal=1: seal the image with the key A
 				 * put in B's initramfs (KJ_B_SEAL_KEY_PATH) */
+	uint64_t map_physical;	/* kjump.map=BYTES: where on its device the map
+				 * of an image file is (lib/file_map.h), whose
+				 * job B also looks for; in a job, the map of
+				 * the target ("to" is then its device); 0:
+				 * none */
 };
 
 /* Where A puts the seal key (lib/seal.h, kj_seal_params_encode) in B's

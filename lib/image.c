@@ -4,6 +4,7 @@
  * the header check and checksum, I/O helpers, size arithmetic, set_state.
  */
 #include "image.h"
+#include "file_map.h"
 #include "image_state.h"
 #include "page.h"
 
@@ -145,6 +146,12 @@ int kj_img_target_size(int fd, uint64_t *size, struct kj_err *e)
 		return 0;
 	}
 	if (S_ISBLK(st.st_mode)) {
+		const struct kj_file_map *m = kj_file_map_of(fd);
+
+		if (m) {
+			*size = m->file_bytes;
+			return 0;
+		}
 		if (ioctl(fd, BLKGETSIZE64, size))
 			return kj_fail_errno(e, "cannot get the size of the "
 					     "target block device");
@@ -152,6 +159,21 @@ int kj_img_target_size(int fd, uint64_t *size, struct kj_err *e)
 	}
 	return kj_fail(e, EINVAL, "the target is neither a regular file nor a "
 		       "block device");
+}
+
+/* An image in a file, on the device under it (lib/file_map.h): the
+ * device offset of image offset *at, and *run cut to what is contiguous
+ * there. */
+static int mapped_place(const struct kj_file_map *m, uint64_t *at, uint64_t *run)
+{
+	uint64_t physical, contiguous;
+
+	if (kj_file_map_locate(m, *at, &physical, &contiguous))
+		return -1;
+	*at = physical;
+	if (*run > contiguous)
+		*run = contiguous;
+	return 0;
 }
 
 int kj_img_pread(int fd, void *buf, size_t len, uint64_t off, const char *what,
@@ -163,8 +185,17 @@ int kj_img_pread(int fd, void *buf, size_t len, uint64_t off, const char *what,
 	if (off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off)
 		return kj_fail(e, EINVAL, "cannot read %s: offset 0x%llx out of "
 			       "range", what, (unsigned long long)off);
+	const struct kj_file_map *m = kj_file_map_of(fd);
+
 	while (done < len) {
-		ssize_t n = pread(fd, p + done, len - done, (off_t)(off + done));
+		uint64_t at = off + done, run = len - done;
+		ssize_t n;
+
+		if (m && mapped_place(m, &at, &run))
+			return kj_fail(e, EIO, "cannot read %s: unexpected end "
+				       "of the image file at offset 0x%llx", what,
+				       (unsigned long long)(off + done));
+		n = pread(fd, p + done, (size_t)run, (off_t)at);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -190,8 +221,17 @@ int kj_img_pwrite(int fd, const void *buf, size_t len, uint64_t off,
 	if (off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off)
 		return kj_fail(e, EINVAL, "cannot write %s: offset 0x%llx out "
 			       "of range", what, (unsigned long long)off);
+	const struct kj_file_map *m = kj_file_map_of(fd);
+
 	while (done < len) {
-		ssize_t n = pwrite(fd, p + done, len - done, (off_t)(off + done));
+		uint64_t at = off + done, run = len - done;
+		ssize_t n;
+
+		if (m && mapped_place(m, &at, &run))
+			return kj_fail(e, ENOSPC, "cannot write %s at offset "
+				       "0x%llx: the image file ends there", what,
+				       (unsigned long long)(off + done));
+		n = pwrite(fd, p + done, (size_t)run, (off_t)at);
 
 		if (n < 0) {
 			if (errno == EINTR)

@@ -23,6 +23,7 @@ static const struct field fields[] = {
 	F(region_start, U64), F(region_end, U64), F(low_start, U64), F(low_end, U64),
 	F(entry, U64), F(peer_entry, U64), F(switches, ULONG), F(since, TIME),
 	F(kernel, STR), F(initrd, STR), F(purpose, STR), F(target, STR), F(tag, STR),
+	F(job_map, U64),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 

@@ -45,6 +45,8 @@ struct kj_state {
 	char purpose[32];		/* "switch", "snapshot", "hibernate" */
 	char target[256];		/* snapshot/hibernate: where B saves */
 	char tag[33];			/* ... and the tag it checks there (hex) */
+	uint64_t job_map;		/* ... and the image file's map B looks at
+					 * (kjump.map=, lib/file_map.h), 0: none */
 };
 
 /* Large enough for the text of any struct kj_state. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "target.h"
+#include "file_map.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -213,7 +214,13 @@ int kj_target_open(struct kj_target *t, const char *path, unsigned flags,
 				       "exclusive access)", path);
 		return kj_fail_errno(e, "cannot open %s", path);
 	}
-	if (t->is_block) {
+	const struct kj_file_map *m = t->is_block ? kj_file_map_of(t->fd) : NULL;
+
+	if (m) {
+		/* an image file on this device (lib/file_map.h): the file is
+		 * the target, and its size the target's */
+		t->size = m->file_bytes;
+	} else if (t->is_block) {
 		uint64_t sz;
 
 		if (ioctl(t->fd, BLKGETSIZE64, &sz)) {

@@ -35,6 +35,7 @@
 #include "state_file.h"
 #include "../lib/b_command_line.h"
 #include "../lib/b_job_block.h"
+#include "../lib/file_map.h"
 #include "../lib/image.h"
 #include "../lib/image_state.h"
 #include "../lib/kernel_command_line.h"
@@ -99,10 +100,29 @@ static void wait_for(const char *path)
 		usleep(100000);
 }
 
+/* Where B's job block is on the device open as fd, when the device holds
+ * an image file with its map at map_physical; 1 when it does not. */
+static int job_in_file(int fd, uint64_t map_physical, uint64_t *at)
+{
+	struct kj_file_map m;
+	struct kj_err e;
+	uint64_t contiguous;
+	int r = kj_file_map_read(fd, map_physical, &m, &e);
+
+	if (r < 0)
+		kj_info("an image file's map: %s; ignored", e.msg);
+	if (r)
+		return 1;
+	r = kj_file_map_locate(&m, KJ_B_JOB_OFFSET, at, &contiguous) ||
+		contiguous < KJ_B_JOB_BLOCK_BYTES;
+	kj_file_map_free(&m);
+	return r ? 1 : 0;
+}
+
 /* The newest job for our mailbox on any block device, newer than *last
  * (lib/b_job_block.h); 1 when there is none. */
-static int scan_jobs(const uint8_t mailbox[16], uint64_t *last, struct kj_b_job *j,
-		     uint8_t *block)
+static int scan_jobs(const uint8_t mailbox[16], uint64_t map_physical, uint64_t *last,
+		     struct kj_b_job *j, uint8_t *block)
 {
 	DIR *d = opendir("/sys/class/block");
 	struct dirent *de;
@@ -124,20 +144,31 @@ static int scan_jobs(const uint8_t mailbox[16], uint64_t *last, struct kj_b_job 
 		fd = open(dev, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			continue;
-		r = pread(fd, block, KJ_B_JOB_BLOCK_BYTES, KJ_B_JOB_OFFSET) ==
-			KJ_B_JOB_BLOCK_BYTES ? kj_b_job_block_decode(block, mailbox, &k, &seq, &e) : 1;
-		close(fd);
-		if (r < 0)
-			kj_info("%s: %s; ignored", dev, e.msg);
-		if (r == 0 && seq > best) {
-			best = seq;
-			*j = k;
-			/* the block lies on the target itself: that device is
-			 * it, under B's own name for it (A's path may be a link
-			 * that only A's udev made) */
-			snprintf(j->to, sizeof(j->to), "%s", dev);
-			none = 0;
+		/* a job on the device itself, and one in the image file whose
+		 * map is where B's command line says (lib/file_map.h) */
+		for (int in_file = 0; in_file <= (map_physical != 0); in_file++) {
+			uint64_t at = KJ_B_JOB_OFFSET;
+
+			if (in_file && job_in_file(fd, map_physical, &at))
+				break;
+			r = pread(fd, block, KJ_B_JOB_BLOCK_BYTES, (off_t)at) ==
+				KJ_B_JOB_BLOCK_BYTES ?
+				kj_b_job_block_decode(block, mailbox, &k, &seq, &e) : 1;
+			if (r < 0)
+				kj_info("%s: %s; ignored", dev, e.msg);
+			if (r == 0 && seq > best) {
+				best = seq;
+				*j = k;
+				/* the block lies on the target itself: that
+				 * device is it, under B's own name for it (A's
+				 * path may be a link that only A's udev made,
+				 * or a file on it) */
+				snprintf(j->to, sizeof(j->to), "%s", dev);
+				j->map_physical = in_file ? map_physical : 0;
+				none = 0;
+			}
 		}
+		close(fd);
 	}
 	closedir(d);
 	if (!none)
@@ -151,7 +182,7 @@ static int scan_jobs(const uint8_t mailbox[16], uint64_t *last, struct kj_b_job 
  * taken once: only a newer one counts, so a block left on an earlier
  * target never sends B back there.
  */
-static int next_job(const uint8_t mailbox[16], uint64_t *last,
+static int next_job(const uint8_t mailbox[16], uint64_t map_physical, uint64_t *last,
 		    struct kj_b_job *j, struct kj_err *e)
 {
 	uint8_t *block = NULL;
@@ -162,12 +193,17 @@ static int next_job(const uint8_t mailbox[16], uint64_t *last,
 	for (int i = 0; i < 300 && r; i++) {
 		if (i)
 			usleep(100000);
-		r = scan_jobs(mailbox, last, j, block);
+		r = scan_jobs(mailbox, map_physical, last, j, block);
 	}
 	free(block);
 	if (r)
 		return kj_fail(e, ENOENT, "A left no new job for this B on any block device "
 			       "(B sees no target: is its driver in B?)");
+	/* an image file: all I/O to its device goes through its map */
+	if (!j->map_physical)
+		kj_file_map_forget(j->to);	/* the device itself, this time */
+	else if (kj_file_map_attach(j->to, j->map_physical, e))
+		return -1;
 	return 0;
 }
 
@@ -509,12 +545,13 @@ int kj_b_init_main(void)
 	uint64_t last_job = 0;
 
 	memcpy(mailbox, j.tag, sizeof(mailbox));	/* B's for its whole life */
+	uint64_t map_physical = j.map_physical;	/* the image file B serves, if any */
 	bool sealing_b = j.seal;	/* loaded with a seal key: seal every save */
 	for (unsigned long n = 1;; n++) {
 		uint64_t started = (uint64_t)time(NULL);
 		bool ok;
 
-		if (next_job(mailbox, &last_job, &j, &e)) {
+		if (next_job(mailbox, map_physical, &last_job, &j, &e)) {
 			kj_report(&e);	/* no target to record it on: A says why */
 			ok = false;
 		} else {

@@ -4,7 +4,9 @@
  * errors, opening images, reading files, clocks.
  */
 #include "cli.h"
+#include "page_cache.h"
 #include "seal_key.h"
+#include "../lib/file_map.h"
 #include "../lib/image.h"
 
 #include <errno.h>
@@ -192,12 +194,57 @@ int kj_opt_size(const char *opt, const char *arg, uint64_t *out)
 	return 0;
 }
 
+int kj_opt_offset(const char *arg, uint64_t *blocks)
+{
+	struct kj_err e = { 0 };
+
+	if (kj_parse_u64(arg, blocks, &e) || !*blocks || *blocks >= (1ULL << 50)) {
+		kj_usage_error("--offset: %s", e.msg[0] ? e.msg : "a block number from 1 "
+			       "to 2^50, as 'kjump hibernate' printed it");
+		return -1;
+	}
+	return 0;
+}
+
+int kj_refuse_mounted_image_file(const char *path, struct kj_err *e)
+{
+	struct kj_file_map_header h;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool mapped;
+
+	if (fd < 0)
+		return 0;	/* the caller says why */
+	mapped = !fstat(fd, &st) && S_ISREG(st.st_mode) &&
+		pread(fd, &h, sizeof(h), KJ_FILE_MAP_OFFSET) == sizeof(h) &&
+		h.magic == KJ_FILE_MAP_MAGIC;
+	close(fd);
+	if (!mapped)
+		return 0;
+	return kj_fail(e, EBUSY, "%s is an image file on a filesystem mounted here; the "
+		       "saved system has that filesystem mounted too, so resuming it now "
+		       "would corrupt it. Resume before anything mounts it, from the "
+		       "initramfs: 'kjump resume DEVICE --offset %llu' (DEVICE: the one "
+		       "under %s), or kjump.resume=DEVICE kjump.resume_offset=%llu on the "
+		       "kernel command line", path, (unsigned long long)(h.map_physical / 4096),
+		       path, (unsigned long long)(h.map_physical / 4096));
+}
+
 int kj_open_image(const char *path, struct kj_img *img, int *fd,
 		  const struct kj_key_opts *ko, bool optional, struct kj_err *e)
 {
+	struct stat st;
+
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0)
 		return kj_fail_errno(e, "cannot open %s", path);
+	/* an image file B wrote through the device: not what this kernel
+	 * may have cached of it */
+	if (!fstat(*fd, &st) && S_ISREG(st.st_mode) && kj_page_cache_forget_file(*fd, e)) {
+		close(*fd);
+		*fd = -1;
+		return kj_prefix(e, "%s", path);
+	}
 	if (kj_img_open(img, *fd, 0, e)) {
 		close(*fd);
 		*fd = -1;

@@ -56,6 +56,13 @@ extern const char *const kj_call_examples[];
 int kj_opt_threads(const char *arg, unsigned *out);	/* 1 to 256 */
 int kj_opt_level(const char *arg, int *out);		/* zstd: -100 to 19 */
 int kj_opt_size(const char *opt, const char *arg, uint64_t *out); /* > 0 */
+/* --offset N: an image file's map, in 4 KiB blocks (> 0) */
+int kj_opt_offset(const char *arg, uint64_t *blocks);
+/* Refuse (-1) when path is a kjump image file on a filesystem mounted
+ * here: the saved system has that filesystem mounted too, so only a
+ * kernel that has not mounted it may read or resume the image, from the
+ * device (--offset); 0 for anything else. */
+int kj_refuse_mounted_image_file(const char *path, struct kj_err *e);
 
 struct kj_img;
 struct kj_key_opts;

@@ -45,6 +45,7 @@
 #include "../lib/page.h"
 #include "../lib/preflight.h"
 #include "../lib/program.h"
+#include "../lib/file_map.h"
 #include "../lib/resume_layout.h"
 #include "../lib/resume_check.h"
 #include "../lib/text.h"
@@ -80,6 +81,9 @@ static void help(void)
 	       "                  (or cannot be found): the saved system will then\n"
 	       "                  corrupt that filesystem; only for disks you know it\n"
 	       "                  will not touch\n"
+	       "  -o, --offset N  the image is in a file on the filesystem on TARGET:\n"
+	       "                  N is the 4 KiB block of its map, as 'kjump hibernate'\n"
+	       "                  printed (like the kernel's resume_offset)\n"
 	       "  -q, --quiet     less progress\n"
 	       "      --key-file FILE  a sealed image's key file\n"
 	       "      --passphrase-file FILE  a sealed image's passphrase (the first\n"
@@ -185,6 +189,7 @@ static int my_levels(void)
 struct resume_opts {
 	bool dry_run, force, quiet, snapshot, ignore_changed_disks;
 	const char *target;
+	uint64_t offset_blocks;	/* --offset: an image file's map; 0: none */
 	struct kj_key_opts ko;
 };
 
@@ -219,6 +224,12 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 
 	kj_sysinfo_read(&si);
 	if (kj_preflight(&si, KJ_NEED_ROOT | KJ_NEED_UNLOADED, false, e))
+		return -1;
+	/* An image in a file: all that follows reads it through its map on
+	 * the device (lib/file_map.h); one in a file on a filesystem this
+	 * system has mounted is refused before anything else. */
+	if (o->offset_blocks ? kj_file_map_attach(o->target, o->offset_blocks * 4096, e) :
+	    kj_refuse_mounted_image_file(o->target, e))
 		return -1;
 	fd = open(o->target, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -506,6 +517,7 @@ int cmd_resume(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "snapshot", no_argument, NULL, 'S' },
 		{ "ignore-changed-disks", no_argument, NULL, 'I' },
+		{ "offset", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -514,7 +526,7 @@ int cmd_resume(int argc, char **argv)
 	struct kj_err e = { 0 };
 	int c, bad;
 
-	while ((c = getopt_long(argc, argv, ":nfqh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":nfqho:", lo, NULL)) != -1) {
 		if (kj_key_opt(c, optarg, &o.ko, &bad)) {
 			if (bad)
 				return KJ_EXIT_USAGE;
@@ -526,6 +538,10 @@ int cmd_resume(int argc, char **argv)
 		case 'q': o.quiet = true; break;
 		case 'S': o.snapshot = true; break;
 		case 'I': o.ignore_changed_disks = true; break;
+		case 'o':
+			if (kj_opt_offset(optarg, &o.offset_blocks))
+				return KJ_EXIT_USAGE;
+			break;
 		case 'h': help(); return KJ_EXIT_OK;
 		default: return kj_bad_option(c, argv, lo);
 		}

@@ -30,6 +30,7 @@
 #include "b_modules.h"
 #include "cli.h"
 #include "fs_devices.h"
+#include "image_file.h"
 #include "page_cache.h"
 #include "save.h"
 #include "seal_key.h"
@@ -250,10 +251,12 @@ static int open_uncached(const char *path, struct kj_err *e)
 
 	if (fd < 0)
 		return kj_fail_errno(e, "cannot open %s", path);
-	if (!fstat(fd, &st) && S_ISBLK(st.st_mode))
+	if (!fstat(fd, &st) && S_ISBLK(st.st_mode)) {
 		ioctl(fd, BLKFLSBUF, 0);
-	else
-		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	} else if (kj_page_cache_forget_file(fd, e)) {
+		close(fd);	/* an image file: B wrote it behind the cache */
+		return -1;
+	}
 	return fd;
 }
 
@@ -322,9 +325,13 @@ static int settle_return(const char *path, const uint8_t tag[16], uint32_t kind,
 		if (!kj_img_return_needs_mark(*r))
 			return 0;
 		int fd = open(path, O_RDWR | O_CLOEXEC);
+		struct stat fs;
 
 		if (fd < 0) {
 			kj_fail_errno(e, "cannot open %s", path);
+		} else if (!fstat(fd, &fs) && S_ISREG(fs.st_mode) &&
+			   kj_page_cache_forget_file(fd, e)) {
+			close(fd);
 		} else {
 			int m = kj_img_set_state_of(fd, mine, KJ_IMG_CONSUMED, e);
 
@@ -363,6 +370,14 @@ static void report(const struct kj_img *img, double frozen, const char *what)
 	printf("frozen: %.2f s\n", frozen);
 }
 
+/* An image file's pin, lifted after the switch for A's own writes (the
+ * mark of a consumed image), set again when kjump is done. */
+static struct {
+	bool due;
+	const char *path;
+	struct kj_image_file file;
+} repin;
+
 static int run(const struct snap_opts *o)
 {
 	struct kj_err e = { 0 };
@@ -386,6 +401,33 @@ static int run(const struct snap_opts *o)
 	rs = kj_state_load('a', &st, &e);
 	if (rs < 0)
 		return kj_report(&e);
+
+	/* The target, checked against the worst case: all of A's RAM. */
+	uint64_t ram;
+	if (kj_memmap_read(&mm, &e) || kj_meminfo_read_total(&ram, &e))
+		return kj_report(&e);
+	uint64_t need = kj_img_worst_case_size(kj_ranges_total(&mm.ram, -1) / 4096);
+	kj_memmap_free(&mm);
+
+	/* An image in a file (src/image_file.h): made, or checked, first,
+	 * since B must be told where its map is. */
+	struct kj_image_file imgf = { 0 };
+	bool in_file = kj_image_file_wanted(o->to);
+
+	if (in_file) {
+		if (o->to[0] != '/') {
+			kj_fail(&e, EINVAL, "%s: give the image file's absolute path", o->to);
+			return kj_report(&e);
+		}
+		if (kj_image_file_prepare(o->to, need, &imgf, &e))
+			return kj_report(&e);
+		kj_info("%s: an image file on %s (%s, %llu MiB); resume it with 'kjump "
+			"resume %s --offset %llu', or from the initramfs with kjump.resume=%s "
+			"kjump.resume_offset=%llu", o->to, imgf.device, imgf.fs_name,
+			(unsigned long long)(imgf.file_bytes >> 20), imgf.device,
+			(unsigned long long)(imgf.map_physical / 4096), imgf.device,
+			(unsigned long long)(imgf.map_physical / 4096));
+	}
 	/* One booted B serves snapshots and hibernations to any target: its
 	 * job comes with each switch (lib/b_job_block.h). Its mailbox is the
 	 * tag it was loaded with. A B loaded with other options is replaced.
@@ -394,11 +436,14 @@ static int run(const struct snap_opts *o)
 	 * loaded would keep the key, docs/sealing.md). */
 	uint8_t mailbox[16];
 	bool kjump_b = rs == 0 && st.loaded && si.kexec_loaded == 1;
+	/* (a B looks for jobs in one image file: the one it was loaded for) */
+	bool other_file = in_file && st.job_map != imgf.map_physical;
 	bool reuse = kjump_b && (!kernel || !strcmp(kernel, st.kernel)) && !o->initrd &&
-		!o->append && !o->reserve && st.same_kernel && !o->seal &&
+		!o->append && !o->reserve && st.same_kernel && !o->seal && !other_file &&
 		!kj_hex_decode(st.tag, mailbox, 16);
 	const char *why_new = o->seal ? "a sealed run boots a fresh B" :
 		!st.same_kernel ? "it runs another kernel" :
+		other_file ? "it was loaded for another image file" :
 		"other --kernel, --initrd, --append or --reserve";
 	if (!reuse && si.kexec_loaded == 1) {
 		struct kj_err ue;
@@ -423,18 +468,12 @@ static int run(const struct snap_opts *o)
 		return kj_report(&e);
 	}
 
-	/* The target, checked against the worst case: all of A's RAM. */
-	uint64_t ram;
-	if (kj_memmap_read(&mm, &e) || kj_meminfo_read_total(&ram, &e))
-		return kj_report(&e);
-	uint64_t need = kj_img_worst_case_size(kj_ranges_total(&mm.ram, -1) / 4096);
-	kj_memmap_free(&mm);
 	double t_start = kj_now();
 #define STEP(what) do { if (o->verbose) kj_info("%6.2f s: %s", kj_now() - t_start, what); } while (0)
 	if (kj_target_open(&t, o->to, KJ_TARGET_WRITE | (o->force ? KJ_TARGET_FORCE : 0),
 			   need, &e))
 		return kj_report(&e);
-	if (!t.is_block) {
+	if (!t.is_block && !in_file) {
 		kj_target_close(&t);
 		kj_fail(&e, EINVAL, "%s is a file; B cannot write through A's mounted "
 			"filesystems: use a spare block device or partition", o->to);
@@ -520,11 +559,15 @@ static int run(const struct snap_opts *o)
 		if (o->resume_reserve)
 			snprintf(rr, sizeof(rr), " kjump.resume_reserve=%llu",
 				 (unsigned long long)o->resume_reserve);
+		char map[40] = "";
+		if (in_file)
+			snprintf(map, sizeof(map), " kjump.map=%llu",
+				 (unsigned long long)imgf.map_physical);
 		snprintf(append, sizeof(append), "%s%srdinit=" KJ_B_INIT_PATH " kjump.to=%s kjump.tag=%s "
-			 "kjump.kind=%s kjump.threads=%u kjump.level=%d%s%s",
+			 "kjump.kind=%s kjump.threads=%u kjump.level=%d%s%s%s",
 			 o->append ? o->append : cons, o->append ? " " : "", o->to, tag_hex,
 			 o->hibernate ? "hibernation" : "snapshot", o->threads, o->level, rr,
-			 o->seal ? " kjump.seal=1" : "");
+			 o->seal ? " kjump.seal=1" : "", map);
 		lo.append = append;
 		lo.initrd_buf = c.p;
 		lo.initrd_buf_len = c.len;
@@ -539,6 +582,7 @@ static int run(const struct snap_opts *o)
 		}
 		snprintf(st.target, sizeof(st.target), "%s", o->to);
 		snprintf(st.tag, sizeof(st.tag), "%s", tag_hex);
+		st.job_map = in_file ? imgf.map_physical : 0;
 		if (kj_state_save(&st, &e)) {
 			kj_target_close(&t);
 			return kj_report(&e);
@@ -571,6 +615,9 @@ static int run(const struct snap_opts *o)
 		}
 	}
 	kj_target_close(&t);
+	/* the file's blocks stay where B will write them from here on */
+	if (in_file && kj_image_file_pin(o->to, &imgf, true, &e))
+		return kj_report(&e);
 	STEP("target tagged");
 	if (o->hibernate && !o->keep_caches)
 		drop_caches_if_full();
@@ -578,6 +625,17 @@ static int run(const struct snap_opts *o)
 		reuse ? "already booted" : "boots first", o->to);
 	if (kj_switch_to_b(&st, &frozen, &e))
 		return kj_report(&e);
+	if (in_file) {
+		/* for A's own writes (the consumed mark); pinned again when
+		 * kjump is done (parse) */
+		struct kj_err pe;
+
+		repin.due = true;
+		repin.path = o->to;
+		repin.file = imgf;
+		if (kj_image_file_pin(o->to, &imgf, false, &pe))
+			kj_info("warning: %s", pe.msg);
+	}
 
 	/* Back in A: either B finished (snapshot), or this system was resumed
 	 * from the hibernation image, or B failed and jumped back. Which one,
@@ -810,6 +868,16 @@ static int parse(int argc, char **argv, bool hib)
 				      "add --seal");
 	sigprocmask(SIG_BLOCK, NULL, &old);
 	r = run(&o);
+	if (repin.due) {
+		struct kj_err e;
+
+		if (kj_image_file_pin(repin.path, &repin.file, true, &e)) {
+			kj_info("ERROR: %s; the image file is not pinned: B must not write to "
+				"it until a snapshot or hibernation has mapped it again", e.msg);
+			if (r == KJ_EXIT_OK)
+				r = KJ_EXIT_FAIL;
+		}
+	}
 	/* a signal held back during the switch ends kjump only now */
 	fflush(NULL);
 	sigprocmask(SIG_SETMASK, &old, NULL);

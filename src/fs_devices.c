@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The saved system's disks across A, B and C: see fs_devices.h. */
 #include "fs_devices.h"
+#include "../lib/file_map.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -34,6 +35,9 @@ struct fs_request {
 	struct kj_img_fs fs[KJ_IMG_MAX_FS];
 };
 #define REQ_BYTES	((sizeof(struct fs_request) + 4095u) & ~4095u)
+/* the list and an image file's map share the gap before the image data */
+_Static_assert(KJ_FS_REQUEST_OFFSET + REQ_BYTES <= KJ_FILE_MAP_OFFSET,
+	       "the disk list runs into an image file's map");
 
 static void cpy(char *dst, size_t n, const char *src)
 {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../lib/memmap.h"
@@ -45,4 +46,21 @@ int kj_page_cache_drop(uint64_t *freed, struct kj_err *e)
 	after = mem_free();
 	*freed = after > before ? after - before : 0;
 	return 0;
+}
+
+int kj_page_cache_forget_file(int fd, struct kj_err *e)
+{
+	uint64_t freed;
+	int r;
+
+	if (fdatasync(fd) && errno != EINVAL)
+		return kj_fail_errno(e, "cannot flush the image file");
+	r = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	if (r == 0)
+		return 0;
+	if (r != ENOSYS)
+		return kj_fail(e, r, "cannot drop the image file's cached pages: %s",
+			       strerror(r));
+	return kj_page_cache_drop(&freed, e) ? kj_prefix(e, "this kernel has no "
+							 "posix_fadvise") : 0;
 }

@@ -22,4 +22,10 @@ bool kj_page_cache_worth_dropping(uint64_t mem_total, uint64_t mem_free);
  * is how much MemFree grew. */
 int kj_page_cache_drop(uint64_t *freed, struct kj_err *e);
 
+/* Forget what this kernel caches of the file open as fd, so that reads
+ * come from the disk: an image file B wrote through the device under it
+ * (src/image_file.h). posix_fadvise, or on a kernel without it
+ * (CONFIG_ADVISE_SYSCALLS=n) the whole clean page cache. */
+int kj_page_cache_forget_file(int fd, struct kj_err *e);
+
 #endif

@@ -101,6 +101,21 @@ static void test_job_resume_reserve(void **state)
 		"from 1 to 2^50");
 }
 
+/* kjump.map=BYTES: an image file's map (lib/file_map.h); 0 when none. */
+static void test_job_map(void **state)
+{
+	struct kj_b_job j;
+
+	job_ok("kjump.to=/x kjump.tag=" TAG, &j);
+	assert_int_equal(j.map_physical, 0);
+	job_ok("kjump.to=/x kjump.tag=" TAG " kjump.map=143130624", &j);
+	assert_int_equal(j.map_physical, 143130624);
+	job_bad("kjump.to=/x kjump.tag=" TAG " kjump.map=143130625", "4 KiB blocks");
+	job_bad("kjump.to=/x kjump.tag=" TAG " kjump.map=0", "kjump.map=");
+	job_bad("kjump.to=/x kjump.tag=" TAG " kjump.map=0x1000", "kjump.map=");
+	job_bad("kjump.to=/x kjump.tag=" TAG " kjump.map=-4096", "kjump.map=");
+}
+
 static void test_job_quoted(void **state)
 {
 	struct kj_b_job j;
@@ -280,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_job_snapshot),
 		cmocka_unit_test(test_job_defaults_and_hibernation),
 		cmocka_unit_test(test_job_resume_reserve),
+		cmocka_unit_test(test_job_map),
 		cmocka_unit_test(test_job_quoted),
 		cmocka_unit_test(test_job_duplicates),
 		cmocka_unit_test(test_job_partial_keys),

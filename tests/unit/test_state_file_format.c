@@ -23,7 +23,7 @@ static const char full_text[] =
 	"region_end=0x80000000\nlow_start=0x90000\nlow_end=0x9f000\n"
 	"entry=0x7f001000\npeer_entry=0x1234abcd\nswitches=42\nsince=1764633600\n"
 	"kernel=/boot/vmlinuz-6.12.0 (test)\ninitrd=\npurpose=snapshot\n"
-	"target=/dev/vdb\ntag=00112233445566778899aabbccddeeff\n";
+	"target=/dev/vdb\ntag=00112233445566778899aabbccddeeff\njob_map=0x8880000\n";
 
 static struct kj_state full(void)
 {
@@ -45,6 +45,7 @@ static struct kj_state full(void)
 	snprintf(st.purpose, sizeof(st.purpose), "snapshot");
 	snprintf(st.target, sizeof(st.target), "/dev/vdb");
 	snprintf(st.tag, sizeof(st.tag), "00112233445566778899aabbccddeeff");
+	st.job_map = 0x8880000;
 	return st;
 }
 
@@ -58,6 +59,7 @@ static void same(const struct kj_state *a, const struct kj_state *b)
 	assert_int_equal(a->low_start, b->low_start);
 	assert_int_equal(a->low_end, b->low_end);
 	assert_int_equal(a->entry, b->entry);
+	assert_int_equal(a->job_map, b->job_map);
 	assert_int_equal(a->peer_entry, b->peer_entry);
 	assert_int_equal(a->switches, b->switches);
 	assert_int_equal(a->since, b->since);
