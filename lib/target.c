@@ -239,6 +239,17 @@ int kj_target_open(struct kj_target *t, const char *path, unsigned flags,
 		ssize_t n = probe ? pread(t->fd, probe, KJ_SIG_PROBE_SIZE, 0) : -1;
 		const char *sig = n > 0 ? kj_target_signature(probe, (size_t)n) : NULL;
 
+		if (sig && !strcmp(sig, "swap") && t->is_block && n >= 0x40c + 16) {
+			const uint8_t *u = probe + 0x40c;	/* the swap header's uuid */
+
+			t->was_swap = true;
+			snprintf(t->swap_uuid, sizeof(t->swap_uuid),
+				 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+				 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4],
+				 u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+				 u[14], u[15]);
+			sig = NULL;	/* not active (is_swap above): spare */
+		}
 		free(probe);
 		if (sig && !(flags & KJ_TARGET_FORCE)) {
 			kj_target_close(t);

@@ -32,6 +32,10 @@ struct kj_target {
 	bool is_block;
 	uint64_t size;
 	char path[256];
+	/* an inactive swap partition, taken as the target: the image will
+	 * overwrite its swap signature (the caller says so); its UUID */
+	bool was_swap;
+	char swap_uuid[37];
 };
 
 enum {
@@ -40,7 +44,9 @@ enum {
 	KJ_TARGET_NEW_FILE = 1 << 2,	/* a regular file may be created */
 };
 
-/* Open and check a target; need = minimum size in bytes (0: no check). */
+/* Open and check a target; need = minimum size in bytes (0: no check).
+ * A swap partition that is not active swap is taken without force: it
+ * holds nothing once swapped off. */
 int kj_target_open(struct kj_target *t, const char *path, unsigned flags,
 		   uint64_t need, struct kj_err *e);
 void kj_target_close(struct kj_target *t);

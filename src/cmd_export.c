@@ -24,12 +24,13 @@
 
 #include "cli.h"
 #include "seal_key.h"
+#include "../lib/file_map.h"
 #include "../lib/image.h"
 #include "../lib/image_export.h"
 
 static void help(void)
 {
-	printf("Usage: kjump export --elf TARGET -o CORE [--force]\n"
+	printf("Usage: kjump export --elf TARGET -o CORE [--force] [--offset N]\n"
 	       "\n"
 	       "Write the image on TARGET as an ELF64 core file CORE (sparse, mode\n"
 	       "0600: it holds every secret the system had in memory). Pages the\n"
@@ -42,6 +43,8 @@ static void help(void)
 	       "\n"
 	       "Options:\n"
 	       "  -o, --output CORE  the core file to create; an existing CORE is refused\n"
+	       "      --offset N     the image is in a file on the filesystem on TARGET,\n"
+	       "                     its map at 4 KiB block N (see kjump info --help)\n"
 	       "  -f, --force        replace an existing CORE (a symlink is replaced\n"
 	       "                     itself; its target is never written)\n"
 	       "      --key-file FILE, --passphrase-file FILE  a sealed image's key\n"
@@ -137,6 +140,7 @@ int cmd_export(int argc, char **argv)
 		{ "elf", no_argument, NULL, 'E' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "offset", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -146,6 +150,7 @@ int cmd_export(int argc, char **argv)
 	struct kj_img img;
 	const char *out = NULL;
 	bool elf = false, force = false;
+	uint64_t offset = 0;
 	int c, fd, bad;
 
 	while ((c = getopt_long(argc, argv, ":o:fh", lo, NULL)) != -1) {
@@ -158,6 +163,10 @@ int cmd_export(int argc, char **argv)
 		case 'E': elf = true; break;
 		case 'o': out = optarg; break;
 		case 'f': force = true; break;
+		case 'O':
+			if (kj_opt_offset(optarg, &offset))
+				return KJ_EXIT_USAGE;
+			break;
 		case 'h': help(); return KJ_EXIT_OK;
 		default: return kj_bad_option(c, argv, lo);
 		}
@@ -167,6 +176,8 @@ int cmd_export(int argc, char **argv)
 	if (argc - optind != 1 || !out)
 		return kj_usage_error("want TARGET and -o CORE");
 	if (check_output(out, force, &e))
+		return kj_report(&e);
+	if (offset && kj_file_map_attach(argv[optind], offset * 4096, &e))
 		return kj_report(&e);
 	if (kj_open_image(argv[optind], &img, &fd, &ko, false, &e))
 		return kj_report(&e);

@@ -15,19 +15,24 @@
 #include "fs_devices.h"
 #include "seal_key.h"
 #include "../lib/image.h"
+#include "../lib/file_map.h"
 #include "../lib/seal.h"
 #include "../lib/text.h"
 
 static void info_help(void)
 {
-	printf("Usage: kjump info [--json] [--key-file FILE | --passphrase-file FILE] TARGET\n"
+	printf("Usage: kjump info [--json] [--offset N] [--key-file FILE | --passphrase-file FILE]\n"
+	       "                  TARGET\n"
 	       "\n"
 	       "Show the kjump image on TARGET: state (writing, complete, resuming,\n"
 	       "consumed), kind, the saved system's kernel release, page counts,\n"
 	       "compression, and whether the image is complete. Exit status 0 for a complete\n"
 	       "image, 1 when there is none or it is incomplete (the reason is shown).\n"
 	       "A sealed image shows only its public part (state, kind, uuid, how it is\n"
-	       "sealed) unless its key is given, or typed when asked on a terminal.\n");
+	       "sealed) unless its key is given, or typed when asked on a terminal.\n"
+	       "--offset N: the image is in a file on the filesystem on TARGET, its map\n"
+	       "at 4 KiB block N (as 'kjump hibernate' printed); for such a file on a\n"
+	       "filesystem mounted here, name the file instead.\n");
 }
 
 static void when(uint64_t t, char *buf, size_t n)
@@ -188,6 +193,7 @@ int cmd_info(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "offset", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -196,6 +202,7 @@ int cmd_info(int argc, char **argv)
 	struct kj_key_opts ko = { 0 };
 	struct kj_img img;
 	bool json = false;
+	uint64_t offset = 0;
 	int c, fd, bad;
 
 	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
@@ -206,6 +213,10 @@ int cmd_info(int argc, char **argv)
 		}
 		switch (c) {
 		case 'J': json = true; break;
+		case 'O':
+			if (kj_opt_offset(optarg, &offset))
+				return KJ_EXIT_USAGE;
+			break;
 		case 'h': info_help(); return KJ_EXIT_OK;
 		default: return kj_bad_option(c, argv, lo);
 		}
@@ -217,6 +228,8 @@ int cmd_info(int argc, char **argv)
 	 * >/dev/null && kjump resume DEV`, it shows the public part */
 	bool ask = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 
+	if (offset && kj_file_map_attach(argv[optind], offset * 4096, &e))
+		return kj_report(&e);
 	if (kj_open_image(argv[optind], &img, &fd, &ko,
 			  !ask && !ko.key_file && !ko.passphrase_file, &e))
 		return kj_report(&e);
@@ -232,13 +245,14 @@ int cmd_info(int argc, char **argv)
 
 static void verify_help(void)
 {
-	printf("Usage: kjump verify [--quiet] [--key-file FILE | --passphrase-file FILE] TARGET\n"
+	printf("Usage: kjump verify [--quiet] [--offset N] [--key-file FILE | --passphrase-file FILE]\n"
+	       "                    TARGET\n"
 	       "\n"
 	       "Read every chunk of the image on TARGET, check its checksum, and\n"
 	       "decompress it. On the first bad chunk, name it (number, offset, pages)\n"
 	       "and exit 1. Exit 0 when every chunk is good. A sealed image needs its key\n"
 	       "(a file, or the passphrase typed on the terminal): every chunk is then\n"
-	       "authenticated too.\n");
+	       "authenticated too. --offset N: as for kjump info.\n");
 }
 
 static void vprogress(uint64_t done, uint64_t total, void *arg)
@@ -256,6 +270,7 @@ int cmd_verify(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "offset", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -264,7 +279,7 @@ int cmd_verify(int argc, char **argv)
 	struct kj_key_opts ko = { 0 };
 	struct kj_img img;
 	struct kj_progress p = KJ_PROGRESS(10, false, kj_now());
-	uint64_t bad;
+	uint64_t bad, offset = 0;
 	int c, fd, ub;
 
 	while ((c = getopt_long(argc, argv, ":qh", lo, NULL)) != -1) {
@@ -275,12 +290,18 @@ int cmd_verify(int argc, char **argv)
 		}
 		switch (c) {
 		case 'q': p.quiet = true; break;
+		case 'O':
+			if (kj_opt_offset(optarg, &offset))
+				return KJ_EXIT_USAGE;
+			break;
 		case 'h': verify_help(); return KJ_EXIT_OK;
 		default: return kj_bad_option(c, argv, lo);
 		}
 	}
 	if (argc - optind != 1)
 		return kj_usage_error("which target?");
+	if (offset && kj_file_map_attach(argv[optind], offset * 4096, &e))
+		return kj_report(&e);
 	if (kj_open_image(argv[optind], &img, &fd, &ko, false, &e))
 		return kj_report(&e);
 	if (!img.complete) {

@@ -81,7 +81,7 @@ static void help(void)
 	       "                  (or cannot be found): the saved system will then\n"
 	       "                  corrupt that filesystem; only for disks you know it\n"
 	       "                  will not touch\n"
-	       "  -o, --offset N  the image is in a file on the filesystem on TARGET:\n"
+	       "      --offset N  the image is in a file on the filesystem on TARGET:\n"
 	       "                  N is the 4 KiB block of its map, as 'kjump hibernate'\n"
 	       "                  printed (like the kernel's resume_offset)\n"
 	       "  -q, --quiet     less progress\n"
@@ -517,7 +517,7 @@ int cmd_resume(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "snapshot", no_argument, NULL, 'S' },
 		{ "ignore-changed-disks", no_argument, NULL, 'I' },
-		{ "offset", required_argument, NULL, 'o' },
+		{ "offset", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -526,7 +526,7 @@ int cmd_resume(int argc, char **argv)
 	struct kj_err e = { 0 };
 	int c, bad;
 
-	while ((c = getopt_long(argc, argv, ":nfqho:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":nfqh", lo, NULL)) != -1) {
 		if (kj_key_opt(c, optarg, &o.ko, &bad)) {
 			if (bad)
 				return KJ_EXIT_USAGE;
@@ -538,7 +538,7 @@ int cmd_resume(int argc, char **argv)
 		case 'q': o.quiet = true; break;
 		case 'S': o.snapshot = true; break;
 		case 'I': o.ignore_changed_disks = true; break;
-		case 'o':
+		case 'O':
 			if (kj_opt_offset(optarg, &o.offset_blocks))
 				return KJ_EXIT_USAGE;
 			break;

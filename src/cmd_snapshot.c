@@ -71,9 +71,11 @@ static void help(bool hib)
 		       "continue. The system is frozen only while a second kernel writes the\n"
 		       "image; that kernel stays loaded, so later snapshots are faster.\n");
 	printf("\n"
-	       "TARGET is a spare block device or partition: not mounted, not swap, with\n"
-	       "no filesystem signature (unless --force), large enough for all of RAM.\n"
-	       "The image holds every secret in memory: protect the device.\n"
+	       "TARGET is a spare block device or partition (not mounted, no filesystem\n"
+	       "signature unless --force), a swap partition not in use as swap, or a\n"
+	       "file on ext4 or xfs: kjump makes it (as large as RAM, fully written),\n"
+	       "pins it (chattr +i) and prints the --offset to resume it with. The\n"
+	       "image holds every secret in memory: protect it.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -t, --to TARGET      where to write the image (required)\n"
@@ -473,6 +475,11 @@ static int run(const struct snap_opts *o)
 	if (kj_target_open(&t, o->to, KJ_TARGET_WRITE | (o->force ? KJ_TARGET_FORCE : 0),
 			   need, &e))
 		return kj_report(&e);
+	if (t.was_swap)
+		kj_info("%s is a swap partition not in use as swap: the image overwrites its "
+			"swap signature, so nothing swaps on it (and over the image) until it "
+			"is made swap again. Once the image is consumed: mkswap -U %s %s "
+			"(the same UUID, for /etc/fstab), then swapon", o->to, t.swap_uuid, o->to);
 	if (!t.is_block && !in_file) {
 		kj_target_close(&t);
 		kj_fail(&e, EINVAL, "%s is a file; B cannot write through A's mounted "

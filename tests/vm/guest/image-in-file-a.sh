@@ -24,8 +24,18 @@ kjump snapshot --to /mnt/kjump/foreign --kernel /b/bzImage > /tmp/r2.out 2>&1; r
 [ "$(cat /mnt/kjump/foreign)" = "not an image" ] || fail "the refused foreign file changed"
 kjump snapshot --to kjump/relative --kernel /b/bzImage > /tmp/r3.out 2>&1; rc=$?
 [ $rc = 1 ] && grep -q "absolute path" /tmp/r3.out || fail "a relative path was not refused (exit $rc): $(cat /tmp/r3.out)"
+# a swap partition: taken when not in use as swap (then only too small,
+# here), refused while it is
+mkswap /dev/vda > /dev/null || fail "mkswap /dev/vda failed"
+kjump snapshot --to /dev/vda --kernel /b/bzImage > /tmp/r4.out 2>&1; rc=$?
+[ $rc = 1 ] && grep -q "has 8 MiB; the image may need" /tmp/r4.out ||
+	fail "an inactive swap partition was not judged by its size alone (exit $rc): $(cat /tmp/r4.out)"
+swapon /dev/vda || fail "swapon /dev/vda failed"
+kjump snapshot --to /dev/vda --kernel /b/bzImage > /tmp/r5.out 2>&1; rc=$?
+[ $rc = 1 ] && grep -q "is active swap" /tmp/r5.out || fail "active swap was not refused (exit $rc): $(cat /tmp/r5.out)"
+swapoff /dev/vda
 [ "$(cat /sys/kernel/kexec_loaded)" = 0 ] || fail "a refused run left B loaded"
-note "A: refused: a file on tmpfs, a foreign file, a relative path; nothing loaded"
+note "A: refused: a file on tmpfs, a foreign file, a relative path, active swap; an inactive swap partition is judged by its size; nothing loaded"
 
 # A snapshot into a new file: kjump makes it, maps it, B writes it
 kjump snapshot --to /mnt/kjump/image --kernel /b/bzImage > /tmp/snap.out 2>&1; rc=$?

@@ -1,6 +1,5 @@
 # C of the hibernate scenarios: any kernel; resume the image on /dev/vdb
-# (or on the device kjt.target= on the command line names; kjt.offset=N
-# for an image in a file there).
+# (or on the device kjt.target= on the command line names).
 if [ -d /lib/modules ]; then
 	for m in /lib/modules/*.ko; do insmod "$m" || fail "C: insmod $m failed"; done
 fi
@@ -12,7 +11,5 @@ note "C: Linux $(uname -r) is up; resuming the image on $target"
 # C's own memory (its kernel, initramfs, page structures, this shell) is
 # what `kjump hibernate --resume-reserve` budgets for: print it (docs/limits.md)
 note "C: memory before kjump resume: $(awk '/^(MemTotal|MemFree|MemAvailable):/ { printf "%s %d MiB ", $1, $2 / 1024 }' /proc/meminfo)"
-# kjt.offset=N: the image is in a file on the filesystem on $target
-offset=$(sed -n 's/.*kjt.offset=\([0-9]*\).*/\1/p' /proc/cmdline)
-kjump resume $target ${offset:+--offset $offset}
+kjump resume $target
 fail "C: kjump resume returned $?"

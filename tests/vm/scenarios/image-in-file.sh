@@ -1,7 +1,8 @@
 # image-in-file: no spare partition. A keeps its image in a file on an
 # ext4 filesystem it has mounted read-write (/dev/vdb): refusals first, a
 # snapshot and a hibernation into the file by one B; the test kernel
-# resumes it with 'kjump resume /dev/vdb --offset N' from its initramfs;
+# refuses a wrong offset, then resumes it from its initramfs through
+# kjump's early-resume script (kjump.resume=/dev/vdb kjump.resume_offset=N);
 # then the host's e2fsck -fn finds the filesystem clean and debugfs finds
 # the file pinned (immutable) with every block written.
 run() {
@@ -22,10 +23,11 @@ run() {
 		tr -d '\r' | sed 's/.*offset: *//')
 	case $offset in ''|*[!0-9]*) echo "FAIL: A printed no image file offset"; return 1 ;; esac
 	# the filesystem stays as A left it (mounted, in A's view) until C is done
-	vm_initramfs "$OUT/c.gz" "$KJ_TOP/tests/vm/guest/resume-c.sh"
+	vm_initramfs "$OUT/c.gz" "$KJ_TOP/tests/vm/guest/image-in-file-c.sh" \
+		"$KJ_TOP/initramfs/early-resume:/early-resume"
 	vm_run "$OUT/run2-C.log" "$k" "$OUT/c.gz" --mem 1G --smp 2 --timeout 600 \
 		--disk "$OUT/vda.img" --disk "$OUT/vdb.img" \
-		--append "kjt.target=/dev/vdb kjt.offset=$offset"
+		--append "kjump.resume=/dev/vdb kjump.resume_offset=$offset"
 	verdict "$OUT/run2-C.log" >/dev/null || { verdict "$OUT/run2-C.log"; return 1; }
 	fsck=$(e2fsck -fn "$OUT/vdb.img" 2>&1) ||
 		{ echo "FAIL: e2fsck -fn after the resume: $(echo "$fsck" | tail -n 3 | tr '\n' ' ')"; return 1; }
