@@ -40,6 +40,8 @@ struct kj_b_job {
 				  * memory; 0: not given, B uses the default */
 	bool seal;		/* kjump.seal=1: seal the image with the key A
 				 * put in B's initramfs (KJ_B_SEAL_KEY_PATH) */
+	bool prepare;		/* a job block's only: boot (if B has not yet),
+				 * save nothing, go back: `kjump prepare` */
 	uint64_t map_physical;	/* kjump.map=BYTES: where on its device the map
 				 * of an image file is (lib/file_map.h), whose
 				 * job B also looks for; in a job, the map of

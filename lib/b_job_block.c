@@ -8,6 +8,7 @@
 
 #define JOB_MAGIC 0x00314f424a424a4bULL	/* "KJBJOB1" */
 #define JOB_SEAL 1u		/* seal the image with the key A gave B */
+#define JOB_PREPARE 2u		/* save nothing: `kjump prepare` */
 
 /* The block's layout; little-endian like the image (x86_64 only). */
 struct job_block {
@@ -40,7 +41,7 @@ void kj_b_job_block_encode(const struct kj_b_job *j, const uint8_t mailbox[16],
 	b.kind = j->kind;
 	b.level = j->level;
 	b.threads = j->threads;
-	b.flags = j->seal ? JOB_SEAL : 0;
+	b.flags = (j->seal ? JOB_SEAL : 0) | (j->prepare ? JOB_PREPARE : 0);
 	b.resume_reserve = j->resume_reserve;
 	memcpy(b.to, j->to, sizeof(b.to) - 1);
 	b.xxh64 = XXH64(&b, offsetof(struct job_block, xxh64), 0);
@@ -63,7 +64,7 @@ int kj_b_job_block_decode(const uint8_t block[KJ_B_JOB_BLOCK_BYTES], const uint8
 	if (b.kind != KJ_IMG_SNAPSHOT && b.kind != KJ_IMG_HIBERNATION)
 		return kj_fail(e, EINVAL, "a job block for this B has an unknown kind %u",
 			       b.kind);
-	if (b.flags & ~JOB_SEAL)
+	if (b.flags & ~(JOB_SEAL | JOB_PREPARE))
 		return kj_fail(e, EINVAL, "a job block for this B has unknown flags 0x%x",
 			       b.flags);
 	if (b.threads > KJ_IMG_MAX_THREADS || b.resume_reserve > (1ULL << 50))
@@ -77,6 +78,7 @@ int kj_b_job_block_decode(const uint8_t block[KJ_B_JOB_BLOCK_BYTES], const uint8
 	j->level = b.level;
 	j->threads = b.threads;
 	j->seal = b.flags & JOB_SEAL;
+	j->prepare = b.flags & JOB_PREPARE;
 	j->resume_reserve = b.resume_reserve;
 	*seq = b.seq;
 	return 0;

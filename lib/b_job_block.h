@@ -9,7 +9,9 @@
  * names B's mailbox (the tag on B's command line, fixed for B's life), a
  * sequence number (A's time since boot, in ns: the newest job wins), and the job:
  * target path, request tag, kind, threads, level, resume reserve, and
- * whether to seal (with the key A put in B's initramfs, if any). On each
+ * whether to seal (with the key A put in B's initramfs, if any), or that
+ * there is nothing to save this time (`kjump prepare`: B boots and comes
+ * back, to be ready for the next switch). On each
  * entry B looks at that block on every block device it has and takes the
  * newest job for its mailbox that is newer than the last it ran; a block
  * with another mailbox, an older sequence or a bad checksum is not B's.

@@ -556,9 +556,13 @@ int kj_b_init_main(void)
 			ok = false;
 		} else {
 			j.seal = j.seal || sealing_b;
-			kj_info("job %lu: %s to %s%s", n, kj_img_kind_name(j.kind), j.to,
-				j.seal ? ", sealed" : "");
-			ok = run_job(&j, &e) == 0;
+			if (j.prepare)
+				kj_info("job %lu: none (kjump prepare): B is up and goes back "
+					"to wait for the next", n);
+			else
+				kj_info("job %lu: %s to %s%s", n, kj_img_kind_name(j.kind),
+					j.to, j.seal ? ", sealed" : "");
+			ok = j.prepare || run_job(&j, &e) == 0;
 			if (!ok) {
 				kj_report(&e);
 				record_failure(&j, started, e.msg);
@@ -566,7 +570,7 @@ int kj_b_init_main(void)
 		}
 		malloc_trim(0);
 		report_memory(n);
-		if (ok && j.kind == KJ_IMG_HIBERNATION) {
+		if (ok && !j.prepare && j.kind == KJ_IMG_HIBERNATION) {
 			kj_info("image complete and verified; powering off");
 			sync();
 			if (poweroff_fails)

@@ -92,6 +92,7 @@ int cmd_peek(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_hibernate(int argc, char **argv);
+int cmd_prepare(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_export(int argc, char **argv);

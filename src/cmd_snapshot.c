@@ -5,6 +5,9 @@
  * kjump hibernate --to TARGET: the same, but B powers the machine off once
  * the image is complete and verified; A continues when some kernel C runs
  * `kjump resume TARGET`.
+ * kjump prepare --to TARGET: load B and let it boot, with nothing to save
+ * (its job says so): the next snapshot or hibernate to TARGET finds B
+ * booted and waiting, and freezes A for the save alone.
  *
  * Both load, once, a second kernel B whose initramfs is this very (static)
  * kjump as its init, tell it the target on its command line, and switch to
@@ -54,14 +57,22 @@ struct snap_opts {
 	uint64_t reserve, resume_reserve;
 	unsigned threads;
 	int level;
-	bool force, verbose, hibernate, keep_caches, seal;
+	bool force, verbose, hibernate, keep_caches, seal, prepare;
 	struct kj_key_opts ko;
 };
 
-static void help(bool hib)
+static void help(bool hib, bool prep)
 {
-	printf("Usage: kjump %s --to TARGET [OPTION...]\n\n", hib ? "hibernate" : "snapshot");
-	if (hib)
+	printf("Usage: kjump %s --to TARGET [OPTION...]\n\n", prep ? "prepare" :
+	       hib ? "hibernate" : "snapshot");
+	if (prep)
+		printf("Load the second kernel B that snapshots and hibernations to TARGET\n"
+		       "use, and let it boot now (this system is frozen meanwhile, a few\n"
+		       "seconds). The next 'kjump snapshot' or 'kjump hibernate' with the same\n"
+		       "--kernel, --initrd, --append and --reserve finds B booted and waiting,\n"
+		       "so this system is frozen only while B saves. Nothing is written to\n"
+		       "TARGET but B's job (an image already there stays).\n");
+	else if (hib)
 		printf("Save an image of this whole running system to TARGET and power the\n"
 		       "machine off. Resume it later from any kernel with 'kjump resume\n"
 		       "TARGET'. If the image cannot be completed, the machine does not power\n"
@@ -94,7 +105,8 @@ static void help(bool hib)
 		       "      --keep-caches    keep the clean page cache: by default it is\n"
 		       "                       dropped first when over 2/5 of RAM is in use,\n"
 		       "                       as the kernel's hibernation frees memory\n");
-	printf("      --seal           encrypt and authenticate the image (docs/sealing.md)\n"
+	if (!prep)
+		printf("      --seal           encrypt and authenticate the image (docs/sealing.md)\n"
 	       "                       with a passphrase asked twice on the terminal, or:\n"
 	       "      --key-file FILE  a key file (16 bytes to 1 MiB) instead\n"
 	       "      --passphrase-file FILE  the passphrase, first line of FILE\n"
@@ -218,7 +230,8 @@ static int write_job(int fd, const uint8_t mailbox[16], const uint8_t tag[16],
 		     const struct snap_opts *o, uint32_t kind, struct kj_err *e)
 {
 	struct kj_b_job j = { .kind = kind, .threads = o->threads, .level = o->level,
-			      .resume_reserve = o->resume_reserve, .seal = o->seal };
+			      .resume_reserve = o->resume_reserve, .seal = o->seal,
+			      .prepare = o->prepare };
 	uint8_t block[KJ_B_JOB_BLOCK_BYTES];
 	struct timespec now;
 
@@ -391,7 +404,7 @@ static int run(const struct snap_opts *o)
 	struct kj_img img;
 	char kbuf[256], tag_hex[33], tag_hex_long[37], append[2048];
 	uint8_t tag[16];
-	const char *purpose = o->hibernate ? "hibernate" : "snapshot";
+	const char *purpose = o->prepare ? "prepare" : o->hibernate ? "hibernate" : "snapshot";
 	uint32_t kind = o->hibernate ? KJ_IMG_HIBERNATION : KJ_IMG_SNAPSHOT;
 	const char *kernel = o->kernel;
 	double frozen;
@@ -463,6 +476,11 @@ static int run(const struct snap_opts *o)
 		kj_state_remove('a');
 		si.kexec_loaded = 0;
 		kj_info("%s: replacing the B loaded for '%s' (%s)", purpose, st.purpose, why_new);
+	}
+	if (o->prepare && reuse && st.switches > 0) {
+		printf("B is already booted and waiting (since switch %lu); the next snapshot "
+		       "or hibernate to %s uses it\n", st.switches, o->to);
+		return KJ_EXIT_OK;
 	}
 	if (!reuse && !kernel && !(kernel = running_kernel(kbuf, sizeof(kbuf)))) {
 		kj_fail(&e, ENOENT, "cannot find the running kernel's image in /boot; "
@@ -596,15 +614,16 @@ static int run(const struct snap_opts *o)
 		}
 	}
 
-	/* From here the old image on the target is gone: B will write anew. */
+	/* From here the old image on the target is gone: B will write anew.
+	 * (Not for prepare: B writes nothing, and only its job goes there.) */
 	STEP("B loaded");
-	if (kj_save_write_tag(t.fd, tag, kind, &e)) {
+	if (!o->prepare && kj_save_write_tag(t.fd, tag, kind, &e)) {
 		kj_target_close(&t);
 		return kj_report(&e);
 	}
 	/* The disks B fingerprints while this system is frozen (a B that
 	 * stays loaded learns of disks mounted since the last snapshot) */
-	if (kj_fs_request_write(t.fd, tag, o->verbose, &e)) {
+	if (!o->prepare && kj_fs_request_write(t.fd, tag, o->verbose, &e)) {
 		kj_target_close(&t);
 		return kj_report(&e);
 	}
@@ -628,8 +647,12 @@ static int run(const struct snap_opts *o)
 	STEP("target tagged");
 	if (o->hibernate && !o->keep_caches)
 		drop_caches_if_full();
-	kj_info("%s: switching to B (%s), which writes the image to %s", purpose,
-		reuse ? "already booted" : "boots first", o->to);
+	if (o->prepare)
+		kj_info("prepare: switching to B (%s), which comes back at once", reuse ?
+			"already booted" : "boots first");
+	else
+		kj_info("%s: switching to B (%s), which writes the image to %s", purpose,
+			reuse ? "already booted" : "boots first", o->to);
 	if (kj_switch_to_b(&st, &frozen, &e))
 		return kj_report(&e);
 	if (in_file) {
@@ -642,6 +665,22 @@ static int run(const struct snap_opts *o)
 		repin.file = imgf;
 		if (kj_image_file_pin(o->to, &imgf, false, &pe))
 			kj_info("warning: %s", pe.msg);
+	}
+
+	if (o->prepare && !st.same_kernel) {
+		struct kj_err ue;
+
+		if (kj_kexec_unload(&ue) == 0)
+			kj_state_remove('a');
+		kj_fail(&e, EINVAL, "B runs another kernel than this one, and only a B of "
+			"this very kernel stays loaded between switches: kjump unloaded it, "
+			"and prepare cannot help (leave out --kernel)");
+		return kj_report(&e);
+	}
+	if (o->prepare) {
+		printf("B is booted and waiting (this system was frozen %.2f s); the next "
+		       "snapshot or hibernate to %s uses it\n", frozen, o->to);
+		return KJ_EXIT_OK;
 	}
 
 	/* Back in A: either B finished (snapshot), or this system was resumed
@@ -800,7 +839,7 @@ static int run(const struct snap_opts *o)
 	return KJ_EXIT_OK;
 }
 
-static int parse(int argc, char **argv, bool hib)
+static int parse(int argc, char **argv, bool hib, bool prep)
 {
 	static const struct option lo[] = {
 		{ "to", required_argument, NULL, 't' },
@@ -819,7 +858,7 @@ static int parse(int argc, char **argv, bool hib)
 		KJ_KEY_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct snap_opts o = { .hibernate = hib };
+	struct snap_opts o = { .hibernate = hib, .prepare = prep };
 	sigset_t old;
 	int c, r, bad;
 
@@ -862,7 +901,7 @@ static int parse(int argc, char **argv, bool hib)
 			break;
 		case 'f': o.force = true; break;
 		case 'v': o.verbose = true; break;
-		case 'h': help(hib); return KJ_EXIT_OK;
+		case 'h': help(hib, prep); return KJ_EXIT_OK;
 		default: return kj_bad_option(c, argv, lo);
 		}
 	}
@@ -870,6 +909,9 @@ static int parse(int argc, char **argv, bool hib)
 		return kj_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!o.to)
 		return kj_usage_error("where to? (--to TARGET)");
+	if (prep && (o.seal || o.ko.key_file || o.ko.passphrase_file))
+		return kj_usage_error("prepare takes no key: a sealed snapshot or hibernation "
+				      "always boots a B of its own, which holds the key");
 	if (!o.seal && (o.ko.key_file || o.ko.passphrase_file))
 		return kj_usage_error("--key-file and --passphrase-file seal the image: "
 				      "add --seal");
@@ -893,10 +935,15 @@ static int parse(int argc, char **argv, bool hib)
 
 int cmd_snapshot(int argc, char **argv)
 {
-	return parse(argc, argv, false);
+	return parse(argc, argv, false, false);
 }
 
 int cmd_hibernate(int argc, char **argv)
 {
-	return parse(argc, argv, true);
+	return parse(argc, argv, true, false);
+}
+
+int cmd_prepare(int argc, char **argv)
+{
+	return parse(argc, argv, false, true);
 }

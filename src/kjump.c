@@ -23,6 +23,7 @@ const struct kj_cmd kj_cmds[] = {
 	{ "save", cmd_save, "in B: write an image of A's memory" },
 	{ "snapshot", cmd_snapshot, "save an image of this running system and go on" },
 	{ "hibernate", cmd_hibernate, "save an image of this system and power off" },
+	{ "prepare", cmd_prepare, "boot B now, so that the next snapshot or hibernate is quicker" },
 	{ "resume", cmd_resume, "bring back a hibernated system (in any kernel)" },
 	{ "info", cmd_info, "show what an image is" },
 	{ "verify", cmd_verify, "check every checksum of an image" },

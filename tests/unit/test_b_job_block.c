@@ -50,6 +50,12 @@ static void test_round_trip(void **state)
 	kj_b_job_block_encode(&j, box, 1, b);
 	assert_int_equal(kj_b_job_block_decode(b, box, &k, &seq, &e), 0);
 	assert_false(k.seal);
+	assert_false(k.prepare);
+	j.prepare = true;		/* kjump prepare: nothing to save */
+	kj_b_job_block_encode(&j, box, 2, b);
+	assert_int_equal(kj_b_job_block_decode(b, box, &k, &seq, &e), 0);
+	assert_true(k.prepare);
+	assert_false(k.seal);
 	/* the job block sits in the gap before the image data */
 	assert_int_equal(KJ_B_JOB_OFFSET + KJ_B_JOB_BLOCK_BYTES, KJ_IMG_DATA_OFFSET);
 }
@@ -118,6 +124,9 @@ static void test_malformed(void **state)
 	b[60] |= 0x80;			/* a flag nobody knows */
 	rehash(b);
 	refused(b, "unknown flags 0x81");
+	b[60] = 0x04;
+	rehash(b);
+	refused(b, "unknown flags 0x4");
 }
 
 int main(void)

@@ -1,6 +1,7 @@
 # A of `snapshot-then-hibernate`: a snapshot to /dev/vdb, then a
 # hibernation to /dev/vdc with the same B, never unloaded in between; C
-# resumes the hibernation, and A checks itself and the snapshot.
+# resumes the hibernation, and A checks itself and the snapshot; then
+# kjump prepare boots a new B ahead of the next snapshot.
 start_counter /tmp/counter
 start_pattern 4545 64
 kjump snapshot --to /dev/vdb --kernel /b/bzImage > /tmp/snap.out 2>&1 ||
@@ -30,11 +31,24 @@ kjump info /dev/vdb > /tmp/info2.out 2>&1
 grep -q "^kind: *snapshot" /tmp/info2.out && grep -q "^state: *complete" /tmp/info2.out ||
 	fail "the snapshot on /dev/vdb did not survive the hibernation to /dev/vdc"
 note "A: one B served a snapshot to vdb and a hibernation to vdc; resumed intact"
-# B did not survive the power-off: the next snapshot boots one; one with
-# another B region replaces it, without the user unloading it
+# B did not survive the power-off: kjump prepare boots one ahead of time,
+# writing nothing but B's job (the snapshot on vdb stays), and the next
+# snapshot finds it booted; one with another B region replaces it,
+# without the user unloading it
+kjump prepare --to /dev/vdb --kernel /b/bzImage > /tmp/p1.out 2>&1 ||
+	fail "kjump prepare failed: $(tail -n 1 /tmp/p1.out)"
+cat /tmp/p1.out
+grep -q "boots first" /tmp/p1.out && grep -q "B is booted and waiting" /tmp/p1.out ||
+	fail "kjump prepare did not boot B"
+kjump info /dev/vdb > /tmp/info3.out 2>&1
+grep -q "^kind: *snapshot" /tmp/info3.out && grep -q "^state: *complete" /tmp/info3.out ||
+	fail "kjump prepare changed the snapshot on /dev/vdb: $(head -n 3 /tmp/info3.out)"
+kjump prepare --to /dev/vdb --kernel /b/bzImage > /tmp/p2.out 2>&1 &&
+	grep -q "already booted and waiting" /tmp/p2.out || fail "a second prepare did not find B waiting: $(cat /tmp/p2.out)"
+note "A: kjump prepare booted B and left the snapshot on /dev/vdb as it was"
 kjump snapshot --to /dev/vdb --kernel /b/bzImage > /tmp/s3.out 2>&1 ||
 	fail "the snapshot after the resume failed: $(tail -n 1 /tmp/s3.out)"
-grep -q "boots first" /tmp/s3.out || fail "the snapshot after the resume did not boot a new B"
+grep -q "already booted" /tmp/s3.out || fail "the snapshot after kjump prepare did not use its B"
 kjump snapshot --to /dev/vdb --kernel /b/bzImage --reserve 144M > /tmp/s4.out 2>&1 ||
 	fail "a snapshot with another --reserve failed: $(tail -n 1 /tmp/s4.out)"
 cat /tmp/s4.out
