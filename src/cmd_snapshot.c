@@ -292,6 +292,14 @@ static int read_result(const char *path, struct kj_img *img, int *fdp, struct kj
 
 #define MARK_TRIES 5
 
+/* The target still holds A's tag, and B did not mark it failed: B never
+ * found this job there (a B that finds it and fails says why in the
+ * header, src/b_init.c), or died first. The first is the usual one. */
+#define UNTOUCHED_WHY "never started writing the image: it did not find this job " \
+	"on the target, most often because B has no driver for the device ('kjump " \
+	"snapshot -v' lists the modules kjump gives B; --initrd adds others), or it " \
+	"stopped before it could record why"
+
 /* Read the header on `path` from the device itself. */
 static int read_header(const char *path, struct kj_img_header *h, struct kj_err *e)
 {
@@ -728,8 +736,7 @@ static int run(const struct snap_opts *o)
 		}
 		kj_fail(&e, EIO, "B %s; this system continues, and no resumable "
 			"image is on %s. B's messages on the console say why", r ==
-			KJ_RET_UNTOUCHED ? "never started writing the image (it did not find "
-			"or could not open the target, or failed before writing)" :
+			KJ_RET_UNTOUCHED ? UNTOUCHED_WHY :
 			r == KJ_RET_UNFINISHED ? "started writing the image but did not "
 			"finish it" : r == KJ_RET_COMPLETE ? "wrote the image but came back "
 			"to this system instead of powering off (the image is marked "
@@ -809,8 +816,7 @@ static int run(const struct snap_opts *o)
 		}
 		kj_fail(&e, EIO, "B %s; this system continues unchanged, and no "
 			"resumable image is on %s. B's messages on the console say why",
-			r == KJ_RET_UNTOUCHED ? "never started writing the image (it did not "
-			"find or could not open the target, or failed before writing)" :
+			r == KJ_RET_UNTOUCHED ? UNTOUCHED_WHY :
 			r == KJ_RET_FOREIGN ? "wrote an image that is not the one it was asked for" :
 			"started writing the image but did not finish it", o->to);
 		kj_img_close(&img);
