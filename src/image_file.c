@@ -229,6 +229,9 @@ int kj_image_file_prepare(const char *path, uint64_t need, struct kj_image_file 
 	memset(f, 0, sizeof(*f));
 	want = (need + KJ_IMG_DATA_OFFSET + (1u << 20) - 1) & ~(uint64_t)((1u << 20) - 1);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && !strncmp(path, "/dev/", 5))
+		return kj_fail(e, ENOENT, "%s: no such device (kjump makes image files, "
+			       "but not under /dev)", path);
 	if (fd < 0 && errno == ENOENT) {
 		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		created = fd >= 0;
