@@ -22,6 +22,9 @@ kjump snapshot --to /mnt/kjump/foreign --kernel /b/bzImage > /tmp/r2.out 2>&1; r
 [ $rc = 1 ] && grep -q "not a kjump image file" /tmp/r2.out ||
 	fail "a foreign file was not refused (exit $rc): $(cat /tmp/r2.out)"
 [ "$(cat /mnt/kjump/foreign)" = "not an image" ] || fail "the refused foreign file changed"
+kjump snapshot --to /dev/vdz --kernel /b/bzImage > /tmp/r6.out 2>&1; rc=$?
+[ $rc = 1 ] && grep -q "no such device" /tmp/r6.out && [ ! -e /dev/vdz ] ||
+	fail "a missing device was not refused as one (exit $rc): $(cat /tmp/r6.out)"
 kjump snapshot --to kjump/relative --kernel /b/bzImage > /tmp/r3.out 2>&1; rc=$?
 [ $rc = 1 ] && grep -q "absolute path" /tmp/r3.out || fail "a relative path was not refused (exit $rc): $(cat /tmp/r3.out)"
 # a swap partition: taken when not in use as swap (then only too small,
@@ -35,7 +38,7 @@ kjump snapshot --to /dev/vda --kernel /b/bzImage > /tmp/r5.out 2>&1; rc=$?
 [ $rc = 1 ] && grep -q "is active swap" /tmp/r5.out || fail "active swap was not refused (exit $rc): $(cat /tmp/r5.out)"
 swapoff /dev/vda
 [ "$(cat /sys/kernel/kexec_loaded)" = 0 ] || fail "a refused run left B loaded"
-note "A: refused: a file on tmpfs, a foreign file, a relative path, active swap; an inactive swap partition is judged by its size; nothing loaded"
+note "A: refused: a file on tmpfs, a foreign file, a missing device, a relative path, active swap; an inactive swap partition is judged by its size; nothing loaded"
 
 # A snapshot into a new file: kjump makes it, maps it, B writes it
 kjump snapshot --to /mnt/kjump/image --kernel /b/bzImage > /tmp/snap.out 2>&1; rc=$?
