@@ -15,6 +15,7 @@
 #include "fs_devices.h"
 #include "seal_key.h"
 #include "../lib/image.h"
+#include "../lib/image_state.h"
 #include "../lib/seal.h"
 #include "../lib/text.h"
 
@@ -88,6 +89,17 @@ static void json_disks(const struct kj_img *img)
 	printf("]");
 }
 
+/* Does a sealed image hold a sealed part that its key opens? Not while
+ * it is written, nor once B gave it up (kj_img_unseal leaves those at
+ * their public part). */
+static bool sealed_openable(const struct kj_img *img)
+{
+	const struct kj_img_header *pub = &img->pub;
+
+	return img->sealed && pub->seal.sealed_ok && kj_img_state_known(pub->state) &&
+	       pub->state != KJ_IMG_WRITING && pub->state != KJ_IMG_FAILED;
+}
+
 static void print_info(const struct kj_img *img, bool json)
 {
 	const struct kj_img_header *h = &img->hdr;
@@ -141,9 +153,18 @@ static void print_info(const struct kj_img *img, bool json)
 			       "consumed:  ", consumed);
 		printf("sealed:     %s, %s\n", kj_seal_kdf_desc(&h->seal, kdf, sizeof(kdf)),
 		       kj_seal_aead_name(h->seal.aead));
-		printf("            the rest is encrypted: give --key-file or "
-		       "--passphrase-file,\n            or type the passphrase when "
-		       "asked on a terminal, to see more\n");
+		if (h->state == KJ_IMG_WRITING || !h->seal.sealed_ok)
+			printf("            nothing sealed to open: the save did not finish\n");
+		else if (!sealed_openable(img))
+			printf("            not opened, even with its key: the image is %s "
+			       "(above)\n", kj_img_state_name(h->state));
+		else if (h->seal.kdf == KJ_SEAL_KDF_KEYFILE)
+			printf("            the rest is encrypted: give --key-file to see "
+			       "more\n");
+		else
+			printf("            the rest is encrypted: give --passphrase-file, "
+			       "or type the\n            passphrase when asked on a "
+			       "terminal, to see more\n");
 		return;
 	}
 	printf("state:      %s%s%s%s\n", kj_img_state_name(h->state),
@@ -214,16 +235,22 @@ int cmd_info(int argc, char **argv)
 		return kj_usage_error("which target?");
 	/* info asks for a passphrase only when run on a terminal (stdin and
 	 * stdout): in a script, or an initramfs hook's `kjump info DEV
-	 * >/dev/null && kjump resume DEV`, it shows the public part */
+	 * >/dev/null && kjump resume DEV`, it shows the public part. So it
+	 * does for an image sealed with a key file, which no terminal gives. */
 	bool ask = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	bool given = ko.key_file || ko.passphrase_file;
 
-	if (kj_open_image(argv[optind], &img, &fd, &ko,
-			  !ask && !ko.key_file && !ko.passphrase_file, &e))
+	if (kj_open_image(argv[optind], &img, &fd, &ko, !given, &e))
 		return kj_report(&e);
+	if (!given && ask && img.sealed && img.pub.seal.kdf == KJ_SEAL_KDF_ARGON2ID &&
+	    kj_key_unseal(&img, argv[optind], &ko, false, &e)) {
+		kj_img_close(&img);
+		close(fd);
+		return kj_report(&e);
+	}
 	print_info(&img, json);
 	/* a sealed image seen from outside: complete as far as one can tell */
-	bool sealed_ok = img.sealed && !img.keys && img.pub.seal.sealed_ok &&
-		img.pub.state != KJ_IMG_FAILED && img.pub.state != KJ_IMG_WRITING;
+	bool sealed_ok = !img.keys && sealed_openable(&img);
 	int rc = img.complete || sealed_ok ? KJ_EXIT_OK : KJ_EXIT_FAIL;
 	kj_img_close(&img);
 	close(fd);
@@ -289,6 +316,7 @@ int cmd_verify(int argc, char **argv)
 		close(fd);
 		return kj_report(&e);
 	}
+	p.t0 = kj_now();	/* the time verifying takes, not typing the passphrase */
 	if (kj_img_verify(&img, vprogress, &p, &bad, &e)) {
 		kj_prefix(&e, "%s", argv[optind]);
 		kj_img_close(&img);

@@ -25,10 +25,17 @@ int kj_key_opt(int c, const char *arg, struct kj_key_opts *k, int *bad)
 	*bad = 0;
 	switch (c) {
 	case KJ_KEY_OPT_KEYFILE:
-		k->key_file = arg;
-		return 1;
 	case KJ_KEY_OPT_PASSFILE:
-		k->passphrase_file = arg;
+		/* one key: which of the two would win is no one's guess */
+		if (c == KJ_KEY_OPT_KEYFILE ? k->passphrase_file != NULL : k->key_file != NULL) {
+			kj_usage_error("give --key-file or --passphrase-file, not both: an "
+				       "image is sealed with one or the other");
+			*bad = 1;
+		}
+		if (c == KJ_KEY_OPT_KEYFILE)
+			k->key_file = arg;
+		else
+			k->passphrase_file = arg;
 		return 1;
 	case KJ_KEY_OPT_TRIES:
 		if (kj_parse_u64(arg, &v, &e) || !v || v > 100) {
@@ -321,8 +328,16 @@ int kj_key_unseal(struct kj_img *img, const char *path, const struct kj_key_opts
 
 		if (kj_key_prompt(prompt, false, &k, e))
 			return kj_prefix(e, "%s", path);
-		r = kj_img_unseal(img, &k.s, e);
-		kj_key_free(&k);
+		/* an empty line: no image is sealed with an empty passphrase
+		 * (the writers refuse it), so it costs no Argon2id run */
+		if (k.s.len == 0) {
+			kj_key_free(&k);
+			r = kj_fail(e, EACCES, "no passphrase typed (an empty one seals "
+				    "no image)");
+		} else {
+			r = kj_img_unseal(img, &k.s, e);
+			kj_key_free(&k);
+		}
 		if (r == 0)
 			return 0;
 		if (e->code != EACCES || i >= tries)
