@@ -28,7 +28,8 @@ static void info_help(void)
 	       "compression, and whether the image is complete. Exit status 0 for a complete\n"
 	       "image, 1 when there is none or it is incomplete (the reason is shown).\n"
 	       "A sealed image shows only its public part (state, kind, uuid, how it is\n"
-	       "sealed) unless its key is given, or typed when asked on a terminal.\n");
+	       "sealed) unless its key is given, or typed when asked on a terminal\n"
+	       "(--tries N times, default 3).\n");
 }
 
 static void when(uint64_t t, char *buf, size_t n)
@@ -264,8 +265,8 @@ static void verify_help(void)
 	       "Read every chunk of the image on TARGET, check its checksum, and\n"
 	       "decompress it. On the first bad chunk, name it (number, offset, pages)\n"
 	       "and exit 1. Exit 0 when every chunk is good. A sealed image needs its key\n"
-	       "(a file, or the passphrase typed on the terminal): every chunk is then\n"
-	       "authenticated too.\n");
+	       "(a file, or the passphrase typed on the terminal, asked --tries N times,\n"
+	       "default 3): every chunk is then authenticated too.\n");
 }
 
 static void vprogress(uint64_t done, uint64_t total, void *arg)
