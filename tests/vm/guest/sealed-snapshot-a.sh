@@ -3,7 +3,8 @@
 # and takes three snapshots, checking each reader on them:
 #  /dev/vdc  unsealed (B is kept loaded after it), for the host to show
 #            that the secret is found in a plain image;
-#  /dev/vdb  sealed with a key file: it replaces the kept B and unloads
+#  /dev/vdb  sealed with a key file: it replaces the kept B with a fresh
+#            one (as every sealed snapshot boots one) and unloads
 #            its own; info shows only the public part without the key,
 #            verify and export refuse a missing or wrong key and pass
 #            with the right one, and the export holds the secret;
@@ -49,6 +50,7 @@ kjump snapshot --seal --key-file $key --to /dev/vdb --kernel /b/bzImage > /tmp/s
 cat /tmp/s2.out
 grep -q "replacing the B loaded for 'snapshot' (a sealed run boots a fresh B)" /tmp/s2.out ||
 	fail "the sealed snapshot did not replace the B kept loaded"
+grep -q "switching to B (boots first)" /tmp/s2.out || fail "the sealed snapshot did not boot a fresh B"
 grep -q "sealing: key from the key file $key" /tmp/s2.out || fail "the snapshot did not say how it sealed"
 grep -q "^sealed snapshot written to /dev/vdb" /tmp/s2.out || fail "the snapshot did not report a sealed image"
 [ "$(loaded)" = 0 ] || fail "B, which held the seal key, is still loaded after the sealed snapshot"
@@ -117,6 +119,7 @@ kjump snapshot --seal --to /dev/vdd --kernel /b/bzImage > /tmp/s4.out 2>&1 ||
 cat /tmp/s4.out
 grep -q "sealing: key from the passphrase with Argon2id" /tmp/s4.out || fail "the snapshot did not say how it sealed"
 grep -q "replacing the B" /tmp/s4.out && fail "the second sealed snapshot found a B loaded"
+grep -q "switching to B (boots first)" /tmp/s4.out || fail "the second sealed snapshot did not boot a fresh B"
 [ "$(loaded)" = 0 ] || fail "B is still loaded after the second sealed snapshot"
 counter_moves "the sealed snapshot with a passphrase"
 # verify asks on the console: the host types a wrong one, then the right one
