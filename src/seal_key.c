@@ -305,7 +305,13 @@ int kj_key_unseal(struct kj_img *img, const char *path, const struct kj_key_opts
 		int r = kj_key_from_file(ko->key_file ? ko->key_file : ko->passphrase_file,
 					 !ko->key_file, &k, e);
 
-		if (r == 0) {
+		if (r == 0 && k.s.kind == KJ_SECRET_PASSPHRASE && !k.s.len) {
+			/* as the writers refuse it: not worth an Argon2id run,
+			 * nor a "wrong passphrase" that hides the cause */
+			kj_key_free(&k);
+			r = kj_fail(e, EINVAL, "the first line of %s is empty: no image is "
+				    "sealed with an empty passphrase", ko->passphrase_file);
+		} else if (r == 0) {
 			r = kj_img_unseal(img, &k.s, e);
 			kj_key_free(&k);
 		}

@@ -293,6 +293,13 @@ static void test_info(void **state)
 	assert_int_equal(r.status, 0);
 	expect_out(&r, "sealed:     passphrase (argon2id, 1 pass, 64 KiB)");
 	expect_out(&r, "system:     Linux 6.12.0-test (x86_64)");
+	/* a passphrase file whose first line is empty: said so, not "wrong" */
+	put(p_core, "\n" PASS "\n", sizeof(PASS) + 1);
+	kjump(&r, "info", "--passphrase-file", p_core, p_pimg, NULL);
+	unlink(p_core);
+	assert_int_equal(r.status, 1);
+	expect_out(&r, "core is empty: no image is sealed with an empty passphrase");
+	expect_not_out(&r, "wrong passphrase");
 }
 
 /* On a terminal, info asks for a passphrase; a key file no one types:
