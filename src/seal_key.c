@@ -74,7 +74,8 @@ int kj_key_from_file(const char *path, bool passphrase, struct kj_key *k, struct
 	ssize_t r;
 
 	if (fd < 0)
-		return kj_fail_errno(e, "cannot open %s", path);
+		return kj_fail_errno(e, "cannot open the %s %s",
+				     passphrase ? "passphrase file" : "key file", path);
 	if (key_alloc(k, max + 1, e)) {
 		close(fd);
 		return -1;
@@ -83,7 +84,8 @@ int kj_key_from_file(const char *path, bool passphrase, struct kj_key *k, struct
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			kj_fail_errno(e, "cannot read %s", path);
+			kj_fail_errno(e, "cannot read the %s %s",
+				      passphrase ? "passphrase file" : "key file", path);
 			close(fd);
 			kj_key_free(k);
 			return -1;

@@ -367,6 +367,10 @@ static void test_verify(void **state)
 	assert_int_equal(r.status, 0);
 	expect_out(&r, "image OK: 2 chunks, 0.0 MiB of pages, state complete, sealed: every "
 		   "chunk authenticated");
+	/* a key file that is not there: named as the key file */
+	kjump(&r, "verify", "--quiet", "--key-file", "/nonexistent/kjump.key", p_kimg, NULL);
+	assert_int_equal(r.status, 1);
+	expect_out(&r, "cannot open the key file /nonexistent/kjump.key: No such file");
 	/* two keys: which one? refused as a usage error */
 	kjump(&r, "verify", "--key-file", p_key, "--passphrase-file", p_pass, p_kimg, NULL);
 	assert_int_equal(r.status, 2);
