@@ -465,10 +465,16 @@ int kj_seal_chunk_open(const struct kj_seal_keys *k, const uint8_t uuid[16], uin
 
 const char *kj_seal_kdf_desc(const struct kj_img_seal *s, char *buf, size_t n)
 {
-	if (s->kdf == KJ_SEAL_KDF_ARGON2ID)
+	/* kjump writes whole MiB; a reader takes whole KiB (kj_seal_check_kdf),
+	 * so that is what the rest is said in, never rounded to 0 MiB */
+	if (s->kdf == KJ_SEAL_KDF_ARGON2ID && s->memlimit % (1ULL << 20) == 0)
 		snprintf(buf, n, "passphrase (argon2id, %llu pass%s, %llu MiB)",
 			 (ull)s->opslimit, s->opslimit == 1 ? "" : "es",
 			 (ull)(s->memlimit >> 20));
+	else if (s->kdf == KJ_SEAL_KDF_ARGON2ID)
+		snprintf(buf, n, "passphrase (argon2id, %llu pass%s, %llu KiB)",
+			 (ull)s->opslimit, s->opslimit == 1 ? "" : "es",
+			 (ull)(s->memlimit >> 10));
 	else if (s->kdf == KJ_SEAL_KDF_KEYFILE)
 		snprintf(buf, n, "key file");
 	else

@@ -49,6 +49,7 @@ static void help(void)
 	       "                     itself; its target is never written)\n"
 	       "      --key-file FILE, --passphrase-file FILE  a sealed image's key\n"
 	       "                     (else the passphrase is asked on the terminal)\n"
+	       "      --tries N      times to ask for a mistyped passphrase (default 3)\n"
 	       "  -h, --help         show this help\n");
 }
 

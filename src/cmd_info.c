@@ -16,6 +16,7 @@
 #include "seal_key.h"
 #include "../lib/image.h"
 #include "../lib/file_map.h"
+#include "../lib/image_state.h"
 #include "../lib/seal.h"
 #include "../lib/text.h"
 
@@ -29,7 +30,8 @@ static void info_help(void)
 	       "compression, and whether the image is complete. Exit status 0 for a complete\n"
 	       "image, 1 when there is none or it is incomplete (the reason is shown).\n"
 	       "A sealed image shows only its public part (state, kind, uuid, how it is\n"
-	       "sealed) unless its key is given, or typed when asked on a terminal.\n"
+	       "sealed) unless its key is given, or typed when asked on a terminal\n"
+	       "(--tries N times, default 3).\n"
 	       "--offset N: the image is in a file on the filesystem on TARGET, its map\n"
 	       "at 4 KiB block N (as 'kjump hibernate' printed); for such a file on a\n"
 	       "filesystem mounted here, name the file instead.\n");
@@ -93,6 +95,17 @@ static void json_disks(const struct kj_img *img)
 	printf("]");
 }
 
+/* Does a sealed image hold a sealed part that its key opens? Not while
+ * it is written, nor once B gave it up (kj_img_unseal leaves those at
+ * their public part). */
+static bool sealed_openable(const struct kj_img *img)
+{
+	const struct kj_img_header *pub = &img->pub;
+
+	return img->sealed && pub->seal.sealed_ok && kj_img_state_known(pub->state) &&
+	       pub->state != KJ_IMG_WRITING && pub->state != KJ_IMG_FAILED;
+}
+
 static void print_info(const struct kj_img *img, bool json)
 {
 	const struct kj_img_header *h = &img->hdr;
@@ -146,9 +159,18 @@ static void print_info(const struct kj_img *img, bool json)
 			       "consumed:  ", consumed);
 		printf("sealed:     %s, %s\n", kj_seal_kdf_desc(&h->seal, kdf, sizeof(kdf)),
 		       kj_seal_aead_name(h->seal.aead));
-		printf("            the rest is encrypted: give --key-file or "
-		       "--passphrase-file,\n            or type the passphrase when "
-		       "asked on a terminal, to see more\n");
+		if (h->state == KJ_IMG_WRITING || !h->seal.sealed_ok)
+			printf("            nothing sealed to open: the save did not finish\n");
+		else if (!sealed_openable(img))
+			printf("            not opened, even with its key: the image is %s "
+			       "(above)\n", kj_img_state_name(h->state));
+		else if (h->seal.kdf == KJ_SEAL_KDF_KEYFILE)
+			printf("            the rest is encrypted: give --key-file to see "
+			       "more\n");
+		else
+			printf("            the rest is encrypted: give --passphrase-file, "
+			       "or type the\n            passphrase when asked on a "
+			       "terminal, to see more\n");
 		return;
 	}
 	printf("state:      %s%s%s%s\n", kj_img_state_name(h->state),
@@ -225,18 +247,24 @@ int cmd_info(int argc, char **argv)
 		return kj_usage_error("which target?");
 	/* info asks for a passphrase only when run on a terminal (stdin and
 	 * stdout): in a script, or an initramfs hook's `kjump info DEV
-	 * >/dev/null && kjump resume DEV`, it shows the public part */
+	 * >/dev/null && kjump resume DEV`, it shows the public part. So it
+	 * does for an image sealed with a key file, which no terminal gives. */
 	bool ask = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	bool given = ko.key_file || ko.passphrase_file;
 
 	if (offset && kj_file_map_attach(argv[optind], offset * 4096, &e))
 		return kj_report(&e);
-	if (kj_open_image(argv[optind], &img, &fd, &ko,
-			  !ask && !ko.key_file && !ko.passphrase_file, &e))
+	if (kj_open_image(argv[optind], &img, &fd, &ko, !given, &e))
 		return kj_report(&e);
+	if (!given && ask && img.sealed && img.pub.seal.kdf == KJ_SEAL_KDF_ARGON2ID &&
+	    kj_key_unseal(&img, argv[optind], &ko, false, &e)) {
+		kj_img_close(&img);
+		close(fd);
+		return kj_report(&e);
+	}
 	print_info(&img, json);
 	/* a sealed image seen from outside: complete as far as one can tell */
-	bool sealed_ok = img.sealed && !img.keys && img.pub.seal.sealed_ok &&
-		img.pub.state != KJ_IMG_FAILED && img.pub.state != KJ_IMG_WRITING;
+	bool sealed_ok = !img.keys && sealed_openable(&img);
 	int rc = img.complete || sealed_ok ? KJ_EXIT_OK : KJ_EXIT_FAIL;
 	kj_img_close(&img);
 	close(fd);
@@ -251,8 +279,9 @@ static void verify_help(void)
 	       "Read every chunk of the image on TARGET, check its checksum, and\n"
 	       "decompress it. On the first bad chunk, name it (number, offset, pages)\n"
 	       "and exit 1. Exit 0 when every chunk is good. A sealed image needs its key\n"
-	       "(a file, or the passphrase typed on the terminal): every chunk is then\n"
-	       "authenticated too. --offset N: as for kjump info.\n");
+	       "(a file, or the passphrase typed on the terminal, asked --tries N times,\n"
+	       "default 3): every chunk is then authenticated too. --offset N: as for\n"
+	       "kjump info.\n");
 }
 
 static void vprogress(uint64_t done, uint64_t total, void *arg)
@@ -310,6 +339,7 @@ int cmd_verify(int argc, char **argv)
 		close(fd);
 		return kj_report(&e);
 	}
+	p.t0 = kj_now();	/* the time verifying takes, not typing the passphrase */
 	if (kj_img_verify(&img, vprogress, &p, &bad, &e)) {
 		kj_prefix(&e, "%s", argv[optind]);
 		kj_img_close(&img);

@@ -25,10 +25,17 @@ int kj_key_opt(int c, const char *arg, struct kj_key_opts *k, int *bad)
 	*bad = 0;
 	switch (c) {
 	case KJ_KEY_OPT_KEYFILE:
-		k->key_file = arg;
-		return 1;
 	case KJ_KEY_OPT_PASSFILE:
-		k->passphrase_file = arg;
+		/* one key: which of the two would win is no one's guess */
+		if (c == KJ_KEY_OPT_KEYFILE ? k->passphrase_file != NULL : k->key_file != NULL) {
+			kj_usage_error("give --key-file or --passphrase-file, not both: an "
+				       "image is sealed with one or the other");
+			*bad = 1;
+		}
+		if (c == KJ_KEY_OPT_KEYFILE)
+			k->key_file = arg;
+		else
+			k->passphrase_file = arg;
 		return 1;
 	case KJ_KEY_OPT_TRIES:
 		if (kj_parse_u64(arg, &v, &e) || !v || v > 100) {
@@ -67,7 +74,8 @@ int kj_key_from_file(const char *path, bool passphrase, struct kj_key *k, struct
 	ssize_t r;
 
 	if (fd < 0)
-		return kj_fail_errno(e, "cannot open %s", path);
+		return kj_fail_errno(e, "cannot open the %s %s",
+				     passphrase ? "passphrase file" : "key file", path);
 	if (key_alloc(k, max + 1, e)) {
 		close(fd);
 		return -1;
@@ -76,7 +84,8 @@ int kj_key_from_file(const char *path, bool passphrase, struct kj_key *k, struct
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			kj_fail_errno(e, "cannot read %s", path);
+			kj_fail_errno(e, "cannot read the %s %s",
+				      passphrase ? "passphrase file" : "key file", path);
 			close(fd);
 			kj_key_free(k);
 			return -1;
@@ -298,7 +307,13 @@ int kj_key_unseal(struct kj_img *img, const char *path, const struct kj_key_opts
 		int r = kj_key_from_file(ko->key_file ? ko->key_file : ko->passphrase_file,
 					 !ko->key_file, &k, e);
 
-		if (r == 0) {
+		if (r == 0 && k.s.kind == KJ_SECRET_PASSPHRASE && !k.s.len) {
+			/* as the writers refuse it: not worth an Argon2id run,
+			 * nor a "wrong passphrase" that hides the cause */
+			kj_key_free(&k);
+			r = kj_fail(e, EINVAL, "the first line of %s is empty: no image is "
+				    "sealed with an empty passphrase", ko->passphrase_file);
+		} else if (r == 0) {
 			r = kj_img_unseal(img, &k.s, e);
 			kj_key_free(&k);
 		}
@@ -321,8 +336,16 @@ int kj_key_unseal(struct kj_img *img, const char *path, const struct kj_key_opts
 
 		if (kj_key_prompt(prompt, false, &k, e))
 			return kj_prefix(e, "%s", path);
-		r = kj_img_unseal(img, &k.s, e);
-		kj_key_free(&k);
+		/* an empty line: no image is sealed with an empty passphrase
+		 * (the writers refuse it), so it costs no Argon2id run */
+		if (k.s.len == 0) {
+			kj_key_free(&k);
+			r = kj_fail(e, EACCES, "no passphrase typed (an empty one seals "
+				    "no image)");
+		} else {
+			r = kj_img_unseal(img, &k.s, e);
+			kj_key_free(&k);
+		}
 		if (r == 0)
 			return 0;
 		if (e->code != EACCES || i >= tries)

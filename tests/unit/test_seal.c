@@ -548,6 +548,29 @@ static void test_params_wire(void **state)
 	assert_int_equal(kj_seal_params_new(&q, &s_short, 0, 0, &e), -1);
 }
 
+/* How info and the prompts name a seal: whole MiB as kjump writes them,
+ * else KiB (a reader takes any whole KiB; "0 MiB" was printed before). */
+static void test_kdf_desc(void **state)
+{
+	struct kj_img_seal s = { .kdf = KJ_SEAL_KDF_ARGON2ID, .opslimit = 3,
+				 .memlimit = 19ULL << 20 };
+	char buf[96];
+
+	assert_string_equal(kj_seal_kdf_desc(&s, buf, sizeof(buf)),
+			    "passphrase (argon2id, 3 passes, 19 MiB)");
+	s.opslimit = 1;
+	s.memlimit = 64 << 10;
+	assert_string_equal(kj_seal_kdf_desc(&s, buf, sizeof(buf)),
+			    "passphrase (argon2id, 1 pass, 64 KiB)");
+	s.memlimit = (1ULL << 20) + 8192;
+	assert_string_equal(kj_seal_kdf_desc(&s, buf, sizeof(buf)),
+			    "passphrase (argon2id, 1 pass, 1032 KiB)");
+	s = (struct kj_img_seal){ .kdf = KJ_SEAL_KDF_KEYFILE };
+	assert_string_equal(kj_seal_kdf_desc(&s, buf, sizeof(buf)), "key file");
+	s.kdf = 77;
+	assert_string_equal(kj_seal_kdf_desc(&s, buf, sizeof(buf)), "unknown key derivation 77");
+}
+
 static void test_calibrate(void **state)
 {
 	uint64_t ops, mem;
@@ -635,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_no_plaintext),
 		cmocka_unit_test(test_hostile_kdf),
 		cmocka_unit_test(test_params_wire),
+		cmocka_unit_test(test_kdf_desc),
 		cmocka_unit_test(test_calibrate),
 		cmocka_unit_test(test_plain_unchanged),
 		cmocka_unit_test(test_ciphers),
