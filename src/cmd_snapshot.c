@@ -401,6 +401,10 @@ static struct {
 	struct kj_image_file file;
 } repin;
 
+/* The seal key while run() holds it (sodium_malloc'd), for parse() to
+ * wipe when run() returns before handing it to B. */
+static struct kj_seal_params *held_key;
+
 static int run(const struct snap_opts *o)
 {
 	struct kj_err e = { 0 };
@@ -424,6 +428,22 @@ static int run(const struct snap_opts *o)
 	rs = kj_state_load('a', &st, &e);
 	if (rs < 0)
 		return kj_report(&e);
+
+	/* The key: asked (or read) and derived first, before anything is
+	 * changed (a B kept loaded, an image file) and before signals are
+	 * held (Ctrl-C at the prompt ends kjump); B gets only the master key
+	 * and the KDF record. parse() wipes it if run() returns early. */
+	struct kj_seal_params *sp = NULL;
+
+	if (o->seal) {
+		if (kj_seal_init(&e))
+			return kj_report(&e);
+		sp = held_key = sodium_malloc(sizeof(*sp));
+		if (!sp)
+			kj_fail(&e, ENOMEM, "cannot allocate locked memory for the key");
+		if (!sp || kj_key_seal_params(&o->ko, kj_key_kdf_memory(), false, sp, &e))
+			return kj_report(&e);
+	}
 
 	/* The target, checked against the worst case: all of A's RAM. */
 	uint64_t ram;
@@ -537,25 +557,6 @@ static int run(const struct snap_opts *o)
 		kj_fail_errno(&e, "getrandom");
 		return kj_report(&e);
 	}
-	/* The key: asked (or read) and derived here, before anything is
-	 * loaded; B gets only the master key and the KDF record. */
-	struct kj_seal_params *sp = NULL;
-
-	if (o->seal) {
-		if (kj_seal_init(&e)) {
-			kj_target_close(&t);
-			return kj_report(&e);
-		}
-		sp = sodium_malloc(sizeof(*sp));
-		if (!sp || kj_key_seal_params(&o->ko, kj_key_kdf_memory(), false, sp, &e)) {
-			if (!sp)
-				kj_fail(&e, ENOMEM, "cannot allocate locked memory for the key");
-			else
-				sodium_free(sp);
-			kj_target_close(&t);
-			return kj_report(&e);
-		}
-	}
 	if (!reuse) {
 		struct kj_load_opts lo = {
 			/* B only writes the image: it needs far less than a
@@ -574,7 +575,7 @@ static int run(const struct snap_opts *o)
 		 * it, which becomes B's region at the jump) holds the key */
 		if (sp)
 			sodium_free(sp);
-		sp = NULL;
+		sp = held_key = NULL;
 		if (bi) {
 			if (c.p)
 				sodium_memzero(c.p, c.len);
@@ -923,6 +924,10 @@ static int parse(int argc, char **argv, bool hib, bool prep)
 				      "add --seal");
 	sigprocmask(SIG_BLOCK, NULL, &old);
 	r = run(&o);
+	if (held_key) {
+		sodium_free(held_key);	/* wiped */
+		held_key = NULL;
+	}
 	if (repin.due) {
 		struct kj_err e;
 

@@ -43,6 +43,11 @@ kjump snapshot --to /dev/vdc --kernel /b/bzImage > /tmp/s1.out 2>&1 ||
 [ "$(loaded)" = 1 ] || fail "the unsealed snapshot's B was not kept loaded"
 counter_moves "the unsealed snapshot"
 note "A: unsealed snapshot on /dev/vdc; B kept loaded"
+# a sealed snapshot whose key cannot be read changes nothing: the kept B
+# stays loaded (the key is read before anything is replaced)
+kjump snapshot --seal --key-file /nonexistent --to /dev/vdb --kernel /b/bzImage > /tmp/s0.out 2>&1; rc=$?
+[ $rc = 1 ] && grep -q "/nonexistent" /tmp/s0.out || fail "a missing key file was not refused (exit $rc): $(cat /tmp/s0.out)"
+[ "$(loaded)" = 1 ] || fail "a sealed snapshot refused for its key file unloaded the kept B"
 
 # 2. sealed with a key file, to /dev/vdb: a fresh B, unloaded after
 kjump snapshot --seal --key-file $key --to /dev/vdb --kernel /b/bzImage > /tmp/s2.out 2>&1 ||
