@@ -16,8 +16,10 @@ refused "target with a filesystem" "ext2/3/4 signature" snap /dev/vda
 mkdir -p /mnt/t && mount -t ext2 /dev/vda /mnt/t || fail "cannot mount the ext2 target"
 refused "mounted target" "is mounted on /mnt/t" snap /dev/vda
 umount /mnt/t
-refused "a file as target" "neither\|is a file" snap /tmp/counter
-refused "no such target" "No such file" snap /dev/nosuchdisk
+refused "a foreign file as target" "not a kjump image file" snap /tmp/counter
+refused "a new file on tmpfs" "is on tmpfs" snap /tmp/new.image
+[ ! -e /tmp/new.image ] || fail "a refused image file was left behind"
+refused "no such target" "no such device" snap /dev/nosuchdisk
 [ "$(cat /sys/kernel/kexec_loaded)" = 0 ] || fail "a refused snapshot left an image loaded"
 
 # A good image, then damage.
