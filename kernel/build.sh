@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build kjump's test kernel from Debian's linux-source-SERIES and print the
 # path of its bzImage on stdout (everything else goes to stderr).
-# Usage: kernel/build.sh [SERIES]   (6.12, the default, or 7.3)
+# Usage: kernel/build.sh [SERIES [VARIANT]]   (6.12, the default, or 7.3;
+# VARIANT: "modular", kernel/kjump-modular.config on top, whose modules
+# are installed next to the bzImage, in modules/lib/modules/RELEASE)
 #
 # kernel/source.sh finds the source tarball (7.3 comes from trixie-backports
 # through a private apt configuration). The same kernel/kjump.config goes on
@@ -17,9 +19,15 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 series=${1:-6.12}
+variant=${2:-}
 fragment=$here/kjump.config
-extra=$here/kjump-$series.config
-[ -f "$extra" ] || extra=
+extra=()	# the series' fragment, then the variant's: later options win
+[ -f "$here/kjump-$series.config" ] && extra+=("$here/kjump-$series.config")
+if [ -n "$variant" ]; then
+	[ -f "$here/kjump-$variant.config" ] ||
+		{ echo "kernel/build.sh: no variant '$variant' (kernel/kjump-$variant.config)" >&2; exit 2; }
+	extra+=("$here/kjump-$variant.config")
+fi
 cache=${KJUMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kjump}
 say() { printf '[kernel] %s\n' "$*" >&2; }
 
@@ -33,7 +41,7 @@ grep -v '^version: ' "$srclog" >&2 || true
 rm -f "$srclog"
 [ -n "$srcver" ] || { say "kernel/source.sh named no version"; exit 1; }
 # (6.12's key is the one it had before there were several series)
-key=$(printf '%s\n' "$srcver" | cat - "$fragment" ${extra:+"$extra"} | sha256sum | cut -c1-16)
+key=$(printf '%s\n' "$srcver" | cat - "$fragment" ${extra[@]+"${extra[@]}"} | sha256sum | cut -c1-16)
 out=$cache/kernel-$key
 if [ -f "$out/bzImage" ]; then
 	say "cached: $out/bzImage (linux-source-$series $srcver, config $key)"
@@ -61,9 +69,9 @@ fi
 obj=$cache/build-$key
 rm -rf "$obj"
 mkdir -p "$obj"
-say "configuring (tinyconfig + $(cat "$fragment" ${extra:+"$extra"} | grep -c '^CONFIG_') options)"
+say "configuring (tinyconfig + $(cat "$fragment" ${extra[@]+"${extra[@]}"} | grep -c '^CONFIG_') options)"
 make -s -C "$src" O="$obj" tinyconfig >&2
-cat "$fragment" ${extra:+"$extra"} >>"$obj/.config"
+cat "$fragment" ${extra[@]+"${extra[@]}"} >>"$obj/.config"
 make -s -C "$src" O="$obj" olddefconfig >"$obj/config.log" 2>&1 ||
 	{ cat "$obj/config.log" >&2; exit 1; }
 
@@ -74,13 +82,16 @@ while read -r line; do
 		say "option did not take: $line"
 		missing=1
 	fi
-done < <(cat "$fragment" ${extra:+"$extra"})
-[ "$missing" = 0 ] || { say "fix kernel/kjump.config${extra:+ or $extra} (a dependency is missing or renamed)"; exit 1; }
+done < <(cat "$fragment" ${extra[@]+"${extra[@]}"} | awk -F= '/^CONFIG_/ { last[$1] = $0; order[++n] = $1 }
+	END { for (i = 1; i <= n; i++) if (!(order[i] in done)) { done[order[i]] = 1; print last[order[i]] } }')
+[ "$missing" = 0 ] || { say "fix kernel/kjump.config${extra[*]:+ or ${extra[*]}} (a dependency is missing or renamed)"; exit 1; }
 
 jobs=$(nproc)
 say "building linux-source-$series bzImage with $jobs jobs (about 5 minutes on 2 cores; log: $obj/build.log)"
 start=$(date +%s)
-make -C "$src" O="$obj" -j"$jobs" bzImage >"$obj/build.log" 2>&1 &
+targets=bzImage
+grep -qx CONFIG_MODULES=y "$obj/.config" && targets="bzImage modules"
+make -C "$src" O="$obj" -j"$jobs" $targets >"$obj/build.log" 2>&1 &
 pid=$!
 while kill -0 "$pid" 2>/dev/null; do
 	sleep 20
@@ -95,6 +106,10 @@ fi
 mkdir -p "$out.tmp"
 cp "$obj/arch/x86/boot/bzImage" "$obj/vmlinux" "$obj/.config" "$obj/System.map" "$out.tmp/"
 printf '%s\n' "$srcver" >"$out.tmp/source-version"
+if [ "$targets" != bzImage ]; then
+	make -s -C "$src" O="$obj" INSTALL_MOD_PATH="$out.tmp/modules" modules_install \
+		>>"$obj/build.log" 2>&1 || { tail -n 20 "$obj/build.log" >&2; exit 1; }
+fi
 rm -rf "$out"
 mv "$out.tmp" "$out"
 rm -rf "$obj"

@@ -2,7 +2,8 @@
 /*
  * Which kernel modules drive a block device: its sysfs device and every
  * parent up to the root, each one's driver, and that driver's module
- * (drivers/.../module links to it; a built-in driver has none). A
+ * (drivers/.../module links to it; a built-in driver registered by name
+ * has one too, which modules.builtin tells apart: src/b_modules.c). A
  * partition is driven by its disk's drivers. The sysfs root is a
  * parameter, so that tests can build a tree of their own.
  */

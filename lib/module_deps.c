@@ -36,6 +36,28 @@ long kj_module_deps_find(const struct kj_module_deps *d, const char *name)
 	return -1;
 }
 
+bool kj_module_builtin(const char *text, size_t len, const char *name)
+{
+	char want[64], line[512], got[64];
+
+	kj_module_name(name, want, sizeof(want));
+	for (size_t i = 0; i < len; ) {
+		size_t j = i;
+
+		while (j < len && text[j] != '\n')
+			j++;
+		if (j - i < sizeof(line)) {
+			memcpy(line, text + i, j - i);
+			line[j - i] = '\0';
+			kj_module_name(line, got, sizeof(got));
+			if (line[0] && !strcmp(got, want))
+				return true;
+		}
+		i = j + 1;
+	}
+	return false;
+}
+
 static bool path_ok(const char *p)
 {
 	if (!*p || *p == '/')

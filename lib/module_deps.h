@@ -14,6 +14,7 @@
 #ifndef KJUMP_MODULE_DEPS_H
 #define KJUMP_MODULE_DEPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -47,6 +48,11 @@ long kj_module_deps_find(const struct kj_module_deps *d, const char *name);
 /* Its name from a module's file name or path: the base name without ".ko"
  * and what follows, '-' as '_', into out (size bytes). */
 void kj_module_name(const char *path, char *out, size_t size);
+
+/* Is the module called name built into the kernel, per the text of its
+ * modules.builtin (one path per line, "kernel/drivers/.../x.ko")? A
+ * driver built in has a module link in sysfs too, but nothing to load. */
+bool kj_module_builtin(const char *text, size_t len, const char *name);
 
 /*
  * Add module idx and everything it needs to order[] (indices; *n of

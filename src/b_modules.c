@@ -71,10 +71,22 @@ int kj_b_modules_add(struct kj_cpio *c, const char *target, const char *release,
 		kj_fail(e, ENOMEM, "out of memory");
 		goto out;
 	}
+	/* built into B's kernel: nothing to load (a missing list: none) */
+	char bpath[512];
+	uint8_t *builtin = NULL;
+	size_t blen = 0;
+	struct kj_err be;
+
+	snprintf(bpath, sizeof(bpath), "/lib/modules/%s/modules.builtin", release);
+	if (kj_read_file(bpath, KJ_MODULE_DEPS_MAX_TEXT, &builtin, &blen, &be))
+		blen = 0;
 	for (size_t i = dm.n; i-- > 0; ) {	/* outermost (the bus) first */
 		long m = kj_module_deps_find(&deps, dm.name[i]);
 
+		if (m < 0 && builtin && kj_module_builtin((const char *)builtin, blen, dm.name[i]))
+			continue;
 		if (m < 0) {
+			free(builtin);
 			kj_fail(e, ENOENT, "%s is driven by module %s, which %s does not list: "
 				"B (Linux %s) could not reach it", target, dm.name[i], path,
 				release);
@@ -82,6 +94,7 @@ int kj_b_modules_add(struct kj_cpio *c, const char *target, const char *release,
 		}
 		kj_module_deps_load_order(&deps, (size_t)m, order, &n);
 	}
+	free(builtin);
 	if (kj_cpio_add(c, "lib", 040755, 0, 0, NULL, 0, e) ||
 	    kj_cpio_add(c, "lib/modules", 040755, 0, 0, NULL, 0, e) ||
 	    kj_cpio_add(c, "etc", 040755, 0, 0, NULL, 0, e) ||

@@ -121,6 +121,20 @@ static void test_cycle_ends(void **state)
 	kj_module_deps_free(&d);
 }
 
+/* modules.builtin: a driver built in needs nothing from B's initramfs. */
+static void test_builtin(void **state)
+{
+	const char text[] = "kernel/drivers/virtio/virtio_pci.ko\n"
+		"kernel/drivers/virtio/virtio-mmio.ko\n\nkernel/fs/ext4/ext4.ko";
+
+	assert_true(kj_module_builtin(text, sizeof(text) - 1, "virtio_pci"));
+	assert_true(kj_module_builtin(text, sizeof(text) - 1, "virtio_mmio"));
+	assert_true(kj_module_builtin(text, sizeof(text) - 1, "ext4"));
+	assert_false(kj_module_builtin(text, sizeof(text) - 1, "virtio_blk"));
+	assert_false(kj_module_builtin(text, sizeof(text) - 1, "virtio"));
+	assert_false(kj_module_builtin("", 0, "virtio_pci"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +142,7 @@ int main(void)
 		cmocka_unit_test(test_parse_and_order),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_cycle_ends),
+		cmocka_unit_test(test_builtin),
 	};
 
 	return cmocka_run_group_tests_name("module_deps", tests, NULL, NULL);
