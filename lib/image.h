@@ -183,6 +183,9 @@ struct kj_img_stats {
 	uint64_t pages_data, pages_zero;
 	uint64_t bytes_in;	/* uncompressed bytes of DATA pages */
 	uint64_t bytes_out;	/* compressed bytes (sum of csize) */
+	uint64_t chunks_stored;	/* of chunks, those written as they are
+				 * because they did not compress
+				 * (lib/stored_frame.h) */
 	uint64_t image_bytes;	/* target_min_size: header to end of index */
 	uint64_t chunks;
 	uint64_t extents;

@@ -32,6 +32,7 @@
  */
 #include "image.h"
 #include "seal.h"
+#include "stored_frame.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -47,6 +48,9 @@
 #define ZSTD_STATIC_LINKING_ONLY	/* ZSTD_createCCtx_advanced */
 #include <zstd.h>
 
+/* ZSTD_compressBound(4096), rounded up */
+#define PROBE_OUT_BYTES 4352u
+
 struct slot {
 	uint8_t *in;		/* chunk_pages pages */
 	uint8_t *out;		/* compressed frame + zero padding */
@@ -57,11 +61,16 @@ struct slot {
 	uint64_t xxh;
 	uint8_t tag[16];	/* sealed images: the chunk's Poly1305 tag */
 	bool ready;		/* compressed, not yet written */
+	bool stored;		/* a frame of raw blocks (stored_frame.h) */
 };
 
 struct worker {
 	struct kj_img_writer *w;
 	ZSTD_CCtx *cctx;
+	/* asks whether a chunk compresses (lib/stored_frame.h): a context of
+	 * its own, so that 4 KiB samples do not resize cctx's tables */
+	ZSTD_CCtx *probe;
+	uint8_t probe_out[PROBE_OUT_BYTES];
 	pthread_t thread;
 	bool started;
 };
@@ -114,6 +123,7 @@ struct kj_img_writer {
 	struct kj_img_tag *tags;	/* sealed: one per chunk */
 	size_t nchunks, chunk_cap;
 	uint64_t bytes_out;
+	uint64_t chunks_stored;		/* written as they are */
 
 	struct worker *workers;
 	unsigned nworkers;
@@ -221,7 +231,7 @@ static void *worker_main(void *arg)
 		struct slot *s;
 		struct kj_err err;
 		uint64_t seq;
-		size_t r;
+		size_t r, len;
 
 		while (!w->stop && !w->closing && w->next_compress == w->filled)
 			pthread_cond_wait(&w->work, &w->lock);
@@ -231,8 +241,14 @@ static void *worker_main(void *arg)
 		s = &w->slots[seq % w->nslots];
 		pthread_mutex_unlock(&w->lock);
 
-		r = ZSTD_compress2(wk->cctx, s->out, w->out_cap, s->in,
-				   (size_t)s->npages * KJ_IMG_PAGE_SIZE);
+		len = (size_t)s->npages * KJ_IMG_PAGE_SIZE;
+		r = 0;
+		if (kj_chunk_is_incompressible(wk->probe, s->in, s->npages,
+					       wk->probe_out, sizeof(wk->probe_out)))
+			r = kj_stored_frame_write(s->out, w->out_cap, s->in, len);
+		s->stored = r != 0;
+		if (!s->stored)
+			r = ZSTD_compress2(wk->cctx, s->out, w->out_cap, s->in, len);
 		if (!ZSTD_isError(r)) {
 			if (w->keys)
 				kj_seal_chunk(w->keys, w->hdr.uuid, seq, s->first_page,
@@ -310,6 +326,7 @@ static int write_slot(struct kj_img_writer *w, struct slot *s,
 	if (w->keys)
 		memcpy(w->tags[w->nchunks - 1].tag, s->tag, sizeof(s->tag));
 	w->bytes_out += s->csize;
+	w->chunks_stored += s->stored;
 	w->pos = end;
 	return 0;
 }
@@ -376,8 +393,10 @@ static void writer_free(struct kj_img_writer *w)
 		return;
 	stop_threads(w, false);
 	if (w->workers) {
-		for (unsigned i = 0; i < w->nworkers; i++)
+		for (unsigned i = 0; i < w->nworkers; i++) {
 			ZSTD_freeCCtx(w->workers[i].cctx);
+			ZSTD_freeCCtx(w->workers[i].probe);
+		}
 		free(w->workers);
 	}
 	if (w->slots) {
@@ -435,6 +454,12 @@ uint64_t kj_img_writer_memory(unsigned threads, uint32_t chunk_pages)
  * flight to the target, reading /proc/vmcore) and the caller's. */
 #define SAVE_MARGIN (16ull << 20)
 
+/* A worker's probe context, which only ever sees 4 KiB. */
+static uint64_t probe_memory(int level)
+{
+	return ZSTD_estimateCCtxSize_usingCParams(ZSTD_getCParams(level, 4096, 0));
+}
+
 uint64_t kj_img_save_memory(unsigned threads, int level, uint64_t ram_bytes)
 {
 	if (threads == 0)
@@ -443,7 +468,8 @@ uint64_t kj_img_save_memory(unsigned threads, int level, uint64_t ram_bytes)
 	 * /proc/vmcore mapping (ram / 512), extents and chunk table (far
 	 * less), rounded up to ram / 256 */
 	return kj_img_writer_memory(threads, 0) +
-		threads * (uint64_t)ZSTD_estimateCCtxSize(level ? level : 1) +
+		threads * (uint64_t)(ZSTD_estimateCCtxSize(level ? level : 1) +
+				     probe_memory(level ? level : 1)) +
 		ram_bytes / 256 + SAVE_MARGIN;
 }
 
@@ -535,11 +561,15 @@ static int start_threads(struct kj_img_writer *w, int level, struct kj_err *e)
 
 		wk->w = w;
 		wk->cctx = ZSTD_createCCtx_advanced(zmem);
-		if (!wk->cctx)
+		wk->probe = ZSTD_createCCtx_advanced(zmem);
+		if (!wk->cctx || !wk->probe)
 			return kj_fail(e, ENOMEM, "cannot create a zstd "
 				       "compression context");
-		z = ZSTD_CCtx_setParameter(wk->cctx, ZSTD_c_compressionLevel,
+		z = ZSTD_CCtx_setParameter(wk->probe, ZSTD_c_compressionLevel,
 					   level);
+		if (!ZSTD_isError(z))
+			z = ZSTD_CCtx_setParameter(wk->cctx, ZSTD_c_compressionLevel,
+						   level);
 		if (!ZSTD_isError(z))
 			z = ZSTD_CCtx_setParameter(wk->cctx,
 						   ZSTD_c_checksumFlag, 1);
@@ -1165,6 +1195,7 @@ int kj_img_writer_finish(struct kj_img_writer *w, struct kj_img_stats *st,
 			.pages_zero = w->pages_zero,
 			.bytes_in = w->pages_data * KJ_IMG_PAGE_SIZE,
 			.bytes_out = w->bytes_out,
+			.chunks_stored = w->chunks_stored,
 			.image_bytes = h->target_min_size,
 			.chunks = w->nchunks,
 			.extents = w->next,

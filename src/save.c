@@ -291,6 +291,8 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	rep->pages_excluded = n_excl;
 	rep->bytes_in = st.bytes_in;
 	rep->bytes_out = st.image_bytes;
+	rep->chunks = st.chunks;
+	rep->chunks_stored = st.chunks_stored;
 	rep->seconds = kj_now() - t0;
 	ret = 0;
 out:
@@ -320,6 +322,8 @@ void kj_save_print(const struct kj_save_report *r, FILE *f)
 	fprintf(f, "image: %.1f MiB for %.1f MiB of RAM (%.1f MiB of page data)\n",
 		r->bytes_out / 1048576.0, r->pages_total * 4096 / 1048576.0,
 		r->bytes_in / 1048576.0);
+	fprintf(f, "chunks: %llu, %llu of them stored as they are (they did not compress)\n",
+		(unsigned long long)r->chunks, (unsigned long long)r->chunks_stored);
 	fprintf(f, "time: %.2f s\n", r->seconds);
 }
 

@@ -30,6 +30,7 @@ struct kj_save_opts {
 struct kj_save_report {
 	uint64_t pages_total, pages_data, pages_zero, pages_free, pages_excluded;
 	uint64_t bytes_in, bytes_out;
+	uint64_t chunks, chunks_stored;	/* stored: did not compress, written as they are */
 	double seconds;
 };
 

@@ -2,7 +2,8 @@
 # anonymous memory, some of it above 4 GiB, hibernates and is resumed by
 # Debian's stock kernel with every byte checked: its compressed image is
 # larger than the memory it leaves free, so kjump resume must put most of
-# its pages in place (lib/resume_placement.h). Then a 1 GiB guest too
+# its pages in place (lib/resume_placement.h); B stores the incompressible
+# chunks as they are (lib/stored_frame.h). Then a 1 GiB guest too
 # full for any resume kernel beside it: B refuses, A continues.
 run() {
 	local k s
@@ -28,6 +29,14 @@ run() {
 		{ echo "FAIL: B did not report its resume plan: $fit"; return 1; }
 	[ "$comp" -gt $((free - reserve)) ] ||
 		{ echo "FAIL: the image ($comp MiB compressed) would fit in A's free $free MiB less $reserve MiB: not a full-memory case"; return 1; }
+	# incompressible memory is stored as it is, not run through zstd
+	# (lib/stored_frame.h): at least 2000 MiB of it in 4 MiB chunks, so
+	# C's check and the payload below read such chunks
+	local chunks stored
+	chunks=$(grep -a "chunks: [0-9]*, [0-9]* of them stored" "$OUT/run1-A.log" | tail -n1)
+	stored=$(echo "$chunks" | sed -n 's/.*chunks: [0-9]*, \([0-9]*\) of them stored.*/\1/p')
+	[ -n "$stored" ] && [ "$stored" -ge 500 ] ||
+		{ echo "FAIL: B stored ${stored:-no} chunks as they are, not 500 or more: ${chunks:-no report}"; return 1; }
 	vm_run "$OUT/run2-C.log" "$s/vmlinuz" "$OUT/c.gz" --mem 4G --smp 2 --timeout 1200 \
 		--disk "$OUT/vda.img" --disk "$OUT/vdb.img"
 	verdict "$OUT/run2-C.log" >/dev/null || { verdict "$OUT/run2-C.log"; return 1; }
