@@ -365,6 +365,16 @@ static int take_seal_key(struct kj_seal_params *sp, struct kj_err *e)
 static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
 		    struct kj_err *e);
 
+/* Seconds B's kernel has run: its boot, then every stay in B (its clock
+ * stands still while A runs), for the timings on B's console. */
+static double b_running_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int run_job(const struct kj_b_job *j, struct kj_err *e)
 {
 	struct kj_seal_params *sp = NULL;
@@ -420,6 +430,8 @@ static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
 
 		if (fd < 0)
 			return kj_fail_errno(e, "cannot reopen %s", j->to);
+		double t_check = kj_now();
+
 		ioctl(fd, BLKFLSBUF, 0);
 		if (kj_img_open(&img, fd, 0, e)) {
 			close(fd);
@@ -463,6 +475,8 @@ static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
 		}
 		kj_img_close(&img);
 		close(fd);
+		kj_info("image read back from %s and checked in %.2f s", j->to,
+			kj_now() - t_check);
 	}
 	return 0;
 }
@@ -560,8 +574,9 @@ int kj_b_init_main(void)
 				kj_info("job %lu: none (kjump prepare): B is up and goes back "
 					"to wait for the next", n);
 			else
-				kj_info("job %lu: %s to %s%s", n, kj_img_kind_name(j.kind),
-					j.to, j.seal ? ", sealed" : "");
+				kj_info("job %lu: %s to %s%s (B has run %.2f s)", n,
+					kj_img_kind_name(j.kind), j.to,
+					j.seal ? ", sealed" : "", b_running_seconds());
 			ok = j.prepare || run_job(&j, &e) == 0;
 			if (!ok) {
 				kj_report(&e);
