@@ -211,16 +211,30 @@ void kj_resume_layout_sizes(const struct kj_img *img, const struct kj_ranges *ma
 					  kj_resume_check_threads(img, sysconf(_SC_NPROCESSORS_CONF)));
 }
 
-int kj_resume_layout_plan(const struct kj_img *img, const struct kj_ranges *c_ram,
-			  uint64_t payload_span, uint64_t reserve_bytes,
-			  struct kj_ranges *maps, struct kj_resume_sizes *sz,
-			  struct kj_resume_layout *p, struct kj_err *e)
+static int plan(const struct kj_img *img, const struct kj_ranges *c_ram,
+		uint64_t payload_span, uint64_t reserve_bytes, bool room_for_copies,
+		struct kj_ranges *maps, struct kj_resume_sizes *sz,
+		struct kj_resume_layout *p, struct kj_err *e)
 {
 	memset(maps, 0, sizeof(*maps));
 	if (kj_resume_layout_check_machine(img, c_ram, e) ||
 	    kj_resume_layout_map_ranges(img, c_ram, maps, e))
 		return -1;
 	kj_resume_layout_sizes(img, maps, payload_span, sz);
+	if (room_for_copies) {
+		/* every page of every chunk a spare page of its own, and its
+		 * copy-list entry (lib/resume_placement.h, prefer_copies) */
+		uint64_t pages = 0;
+
+		for (uint64_t i = 0; i < img->nchunks; i++)
+			pages += img->chunk[i].npages;
+		if (pages > sz->data_pages) {
+			uint64_t more = pages + pages / 256 + 1;
+
+			sz->manifest_bytes += (more - sz->max_spares) * 8;
+			sz->max_spares = more;
+		}
+	}
 
 	struct kj_resume_layout_in in = {
 		.img = img, .c_ram = c_ram, .payload_bytes = sz->payload_bytes,
@@ -229,6 +243,22 @@ int kj_resume_layout_plan(const struct kj_img *img, const struct kj_ranges *c_ra
 		.data_bytes = sz->data_pages * KJ_PAGE_SIZE,
 	};
 	return kj_resume_layout_make(&in, p, e);
+}
+
+int kj_resume_layout_plan(const struct kj_img *img, const struct kj_ranges *c_ram,
+			  uint64_t payload_span, uint64_t reserve_bytes,
+			  struct kj_ranges *maps, struct kj_resume_sizes *sz,
+			  struct kj_resume_layout *p, struct kj_err *e)
+{
+	return plan(img, c_ram, payload_span, reserve_bytes, false, maps, sz, p, e);
+}
+
+int kj_resume_layout_plan_for_copies(const struct kj_img *img, const struct kj_ranges *c_ram,
+				     uint64_t payload_span, struct kj_ranges *maps,
+				     struct kj_resume_sizes *sz, struct kj_resume_layout *p,
+				     struct kj_err *e)
+{
+	return plan(img, c_ram, payload_span, 0, true, maps, sz, p, e);
 }
 
 int kj_resume_layout_saved_ram(const struct kj_img *img, struct kj_ranges *out,

@@ -93,6 +93,18 @@ int kj_resume_layout_plan(const struct kj_img *img, const struct kj_ranges *c_ra
 			  struct kj_ranges *maps, struct kj_resume_sizes *sz,
 			  struct kj_resume_layout *p, struct kj_err *e);
 
+/*
+ * The same plan in C (no reserve), with a manifest that can name a spare
+ * page for every page of the image: for staging every chunk uncompressed
+ * (lib/resume_placement.h, prefer_copies). kjump resume tries it first
+ * when memory is plentiful, and falls back to kj_resume_layout_plan(),
+ * the plan B checked, when it fails. B never plans on it.
+ */
+int kj_resume_layout_plan_for_copies(const struct kj_img *img, const struct kj_ranges *c_ram,
+				     uint64_t payload_span, struct kj_ranges *maps,
+				     struct kj_resume_sizes *sz, struct kj_resume_layout *p,
+				     struct kj_err *e);
+
 /* A's System RAM from the image's memory map, page aligned: the machine
  * B plans for. */
 int kj_resume_layout_saved_ram(const struct kj_img *img, struct kj_ranges *out,

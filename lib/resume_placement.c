@@ -18,18 +18,20 @@ static uint64_t frame_pages(const struct kj_img *img, uint64_t idx)
 _Static_assert(sizeof(struct kj_restore_copy) * 256 == KJ_PAGE_SIZE,
 	       "a copy-list entry is 1/256 of a page");
 
-static enum kj_chunk_staging staging_of(uint64_t missing, uint64_t frame)
+static enum kj_chunk_staging staging_of(const struct kj_resume_placement *p,
+					 uint64_t missing, uint64_t frame)
 {
 	if (missing == 0)
 		return KJ_CHUNK_IN_PLACE;
-	if (missing * 257 < frame * 256)
+	if (p->prefer_copies || missing * 257 < frame * 256)
 		return KJ_CHUNK_COPIED;
 	return KJ_CHUNK_COMPRESSED;
 }
 
-static uint64_t cost_of(uint64_t missing, uint64_t frame)
+static uint64_t cost_of(const struct kj_resume_placement *p, uint64_t missing,
+			uint64_t frame)
 {
-	switch (staging_of(missing, frame)) {
+	switch (staging_of(p, missing, frame)) {
 	case KJ_CHUNK_COPIED:
 		return missing;
 	case KJ_CHUNK_COMPRESSED:
@@ -37,6 +39,36 @@ static uint64_t cost_of(uint64_t missing, uint64_t frame)
 	default:
 		return 0;
 	}
+}
+
+/* The totals, from each chunk's missing pages. */
+static void count(struct kj_resume_placement *p)
+{
+	p->chunk_cost = 0;
+	p->copied = 0;
+	for (uint64_t c = 0; c < p->img->nchunks; c++) {
+		uint64_t frame = frame_pages(p->img, c);
+
+		p->chunk_cost += cost_of(p, p->missing[c], frame);
+		if (staging_of(p, p->missing[c], frame) == KJ_CHUNK_COPIED)
+			p->copied += p->missing[c];
+	}
+}
+
+void kj_resume_placement_prefer_copies(struct kj_resume_placement *p, bool on)
+{
+	p->prefer_copies = on;
+	count(p);
+}
+
+uint64_t kj_resume_placement_all_copied(const struct kj_resume_placement *p)
+{
+	uint64_t pages = 0;
+
+	for (uint64_t c = 0; c < p->img->nchunks; c++)
+		pages += p->img->chunk[c].npages;
+	return pages + (pages * sizeof(struct kj_restore_copy) + KJ_PAGE_SIZE - 1) /
+		KJ_PAGE_SIZE;
 }
 
 int kj_resume_placement_init(struct kj_resume_placement *p, const struct kj_img *img,
@@ -50,14 +82,9 @@ int kj_resume_placement_init(struct kj_resume_placement *p, const struct kj_img 
 	p->missing = calloc(img->nchunks ? img->nchunks : 1, sizeof(*p->missing));
 	if (!p->missing)
 		return kj_fail(e, ENOMEM, "out of memory");
-	for (uint64_t c = 0; c < img->nchunks; c++) {
-		uint64_t frame = frame_pages(img, c);
-
+	for (uint64_t c = 0; c < img->nchunks; c++)
 		p->missing[c] = img->chunk[c].npages;
-		p->chunk_cost += cost_of(p->missing[c], frame);
-		if (staging_of(p->missing[c], frame) == KJ_CHUNK_COPIED)
-			p->copied += p->missing[c];
-	}
+	count(p);
 	return 0;
 }
 
@@ -106,12 +133,12 @@ enum kj_held_page kj_resume_placement_hold(struct kj_resume_placement *p, uint64
 		return KJ_HELD_UNUSED;
 	}
 	frame = frame_pages(img, c);
-	p->chunk_cost -= cost_of(p->missing[c], frame);
-	if (staging_of(p->missing[c], frame) == KJ_CHUNK_COPIED)
+	p->chunk_cost -= cost_of(p, p->missing[c], frame);
+	if (staging_of(p, p->missing[c], frame) == KJ_CHUNK_COPIED)
 		p->copied -= p->missing[c];
 	p->missing[c]--;
-	p->chunk_cost += cost_of(p->missing[c], frame);
-	if (staging_of(p->missing[c], frame) == KJ_CHUNK_COPIED)
+	p->chunk_cost += cost_of(p, p->missing[c], frame);
+	if (staging_of(p, p->missing[c], frame) == KJ_CHUNK_COPIED)
 		p->copied += p->missing[c];
 	p->in_place++;
 	*stream_index = s;
@@ -121,12 +148,12 @@ enum kj_held_page kj_resume_placement_hold(struct kj_resume_placement *p, uint64
 enum kj_chunk_staging kj_resume_placement_staging(const struct kj_resume_placement *p,
 						  uint64_t idx)
 {
-	return staging_of(p->missing[idx], frame_pages(p->img, idx));
+	return staging_of(p, p->missing[idx], frame_pages(p->img, idx));
 }
 
 uint64_t kj_resume_placement_chunk_spares(const struct kj_resume_placement *p, uint64_t idx)
 {
-	return cost_of(p->missing[idx], frame_pages(p->img, idx));
+	return cost_of(p, p->missing[idx], frame_pages(p->img, idx));
 }
 
 uint64_t kj_resume_placement_list_pages(const struct kj_resume_placement *p)

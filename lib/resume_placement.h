@@ -27,7 +27,9 @@
  * the image's compressibility. An image resumes when A's pages and C's
  * own fit in this machine's RAM side by side (kj_resume_layout_make says
  * what B assumes of K). When spare pages are plentiful, kjump holds fewer
- * pages and keeps chunks compressed, as before.
+ * pages and keeps chunks compressed, as before; when they are more than
+ * plentiful, it stages every page uncompressed (prefer_copies), which
+ * spares the payload its decompression.
  *
  * Pure bookkeeping: no I/O, no addresses of kjump's own.
  */
@@ -59,6 +61,7 @@ struct kj_resume_placement {
 	uint64_t spare;		/* spare pages held */
 	uint64_t in_place;	/* destination pages held */
 	uint64_t unused;	/* held pages of no use */
+	bool prefer_copies;	/* every chunk not in place is COPIED */
 };
 
 /* Nothing held yet: every chunk misses every page. */
@@ -76,6 +79,19 @@ enum kj_held_page { KJ_HELD_UNUSED, KJ_HELD_SPARE, KJ_HELD_DESTINATION };
  */
 enum kj_held_page kj_resume_placement_hold(struct kj_resume_placement *p, uint64_t pa,
 					   uint64_t *stream_index);
+
+/*
+ * Stage every chunk not wholly in place as COPIED (on), or each the
+ * cheaper way in spare pages (off, the start). On costs more spare pages
+ * and saves the payload all decompression: it runs on one CPU, while the
+ * pages were decompressed here anyway, by several threads, to check them.
+ * Off never needs more spare pages than on, so a holder that runs short
+ * with it on turns it off and goes on. Set before the staging is used.
+ */
+void kj_resume_placement_prefer_copies(struct kj_resume_placement *p, bool on);
+/* Spare pages that staging every chunk as COPIED takes when no page is in
+ * place: all its pages and their copy list. */
+uint64_t kj_resume_placement_all_copied(const struct kj_resume_placement *p);
 
 /* How chunk idx is staged, given the pages held so far. */
 enum kj_chunk_staging kj_resume_placement_staging(const struct kj_resume_placement *p,

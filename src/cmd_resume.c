@@ -308,9 +308,19 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	struct kj_resume_sizes sz;
 	unsigned threads = kj_resume_check_threads(&img, sysconf(_SC_NPROCESSORS_ONLN));
 	double th = kj_now();
-	if (kj_resume_layout_plan(&img, &mm.ram, pay.span, 0, &maps, &sz, &plan, e) ||
-	    kj_staging_pages_hold(&dp, &img, &plan,
-				  kj_resume_check_buffers(&img, threads), e))
+	/* A plan with room to stage every page uncompressed first (the
+	 * payload then decompresses nothing); if that does not fit, the
+	 * plan B checked before it powered off. */
+	struct kj_err pe;
+	bool may_copy_all = kj_resume_layout_plan_for_copies(&img, &mm.ram, pay.span, &maps,
+							     &sz, &plan, &pe) == 0;
+	if (!may_copy_all) {
+		kj_ranges_free(&maps);
+		if (kj_resume_layout_plan(&img, &mm.ram, pay.span, 0, &maps, &sz, &plan, e))
+			goto out;
+	}
+	if (kj_staging_pages_hold(&dp, &img, &plan, kj_resume_check_buffers(&img, threads),
+				  may_copy_all, e))
 		goto out;
 	if (dp.spares_used > sz.max_spares) {
 		kj_fail(e, EIO, "kjump's plan uses %llu spare pages, more than the %llu its "
@@ -320,10 +330,12 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	}
 	if (!o->quiet)
 		kj_info("holding %llu MiB for the saved system (%.1f s): %llu MiB of its pages "
-			"in place, %llu MiB in pages it does not need",
+			"in place, %llu MiB in pages it does not need%s",
 			(unsigned long long)(dp.held_bytes >> 20), kj_now() - th,
 			(unsigned long long)(dp.placement.in_place * KJ_PAGE_SIZE >> 20),
-			(unsigned long long)(dp.spares_used * KJ_PAGE_SIZE >> 20));
+			(unsigned long long)(dp.spares_used * KJ_PAGE_SIZE >> 20),
+			dp.placement.prefer_copies ? ", all uncompressed (memory to spare: the "
+			"restore code only copies)" : "");
 	uint64_t pgt = sz.pgt, scratch = sz.scratch, cin = sz.cin;
 
 	/* 5. The manifest, then every chunk read into place, its checksum

@@ -131,7 +131,7 @@ static int assign(struct kj_staging_pages *d, struct kj_err *e)
 
 int kj_staging_pages_hold(struct kj_staging_pages *d, const struct kj_img *img,
 			  const struct kj_resume_layout *plan, uint64_t buffers,
-			  struct kj_err *e)
+			  bool may_copy_all, struct kj_err *e)
 {
 	uint64_t avail = kj_meminfo_read_available(), ram = 0;
 	uint64_t leave = KJ_RESUME_LEAVE_BYTES + buffers;
@@ -156,11 +156,22 @@ int kj_staging_pages_hold(struct kj_staging_pages *d, const struct kj_img *img,
 		kj_fail(e, ENOMEM, "out of memory");
 		goto fail;
 	}
+	/* Room for every page uncompressed twice over (what is held besides
+	 * spare pages: destinations, pages of no use): then the payload only
+	 * copies (lib/resume_placement.h). Else, or if the room runs out,
+	 * compressed chunks where they take fewer pages. */
+	if (may_copy_all && avail / 2 > leave &&
+	    kj_resume_placement_all_copied(&d->placement) < (avail / 2 - leave) / KJ_PAGE_SIZE)
+		kj_resume_placement_prefer_copies(&d->placement, true);
 	while (!kj_resume_placement_enough(&d->placement)) {
 		uint64_t left = avail > d->held_bytes + leave ? avail - d->held_bytes - leave : 0;
 		uint64_t bytes = left < BLOCK_BYTES ? kj_align_down(left, KJ_PAGE_SIZE) : BLOCK_BYTES;
 		struct kj_staging_block *nb;
 
+		if (bytes < MiB && d->placement.prefer_copies) {
+			kj_resume_placement_prefer_copies(&d->placement, false);
+			continue;
+		}
 		if (bytes < MiB) {
 			uint64_t short_pages = kj_resume_placement_needed(&d->placement) -
 				d->placement.spare;

@@ -46,11 +46,13 @@ struct kj_staging_pages {
  * nothing, when this machine's free memory runs out first; it leaves
  * KJ_RESUME_LEAVE_BYTES and `buffers`, what the chunk checks will take,
  * for the rest of this system). Then assign
- * spare pages to chunks and the copy list.
+ * spare pages to chunks and the copy list. With may_copy_all (the plan
+ * has room, kj_resume_layout_plan_for_copies) and memory to spare, every
+ * chunk not in place is staged uncompressed (lib/resume_placement.h).
  */
 int kj_staging_pages_hold(struct kj_staging_pages *d, const struct kj_img *img,
 			  const struct kj_resume_layout *plan, uint64_t buffers,
-			  struct kj_err *e);
+			  bool may_copy_all, struct kj_err *e);
 /*
  * Chunk idx passed its checks: frame is its compressed bytes, pages its
  * decompressed ones. Puts its pages into their frames held in place, and

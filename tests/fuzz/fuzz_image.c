@@ -161,6 +161,14 @@ static void hold(struct kj_img *img, const struct kj_ranges *c_ram,
 	CHECK(kj_resume_placement_needed(&pl) <= frames + frames / 256 + 1);
 	for (uint64_t c = 0; c < img->nchunks; c++)
 		CHECK(pl.missing[c] <= img->chunk[c].npages);
+	/* staging every page uncompressed: never more than all of them, and
+	 * never less than the cheaper staging it falls back to */
+	uint64_t cheaper = kj_resume_placement_needed(&pl);
+	kj_resume_placement_prefer_copies(&pl, true);
+	CHECK(kj_resume_placement_needed(&pl) <= kj_resume_placement_all_copied(&pl));
+	CHECK(kj_resume_placement_needed(&pl) + 1 >= cheaper);
+	kj_resume_placement_prefer_copies(&pl, false);
+	CHECK(kj_resume_placement_needed(&pl) == cheaper);
 	kj_resume_placement_free(&pl);
 }
 

@@ -630,6 +630,18 @@ static void test_plan_from_saved_ram(void **state)
 					  100 * MiB, sz.overhead, sz.data_pages * KJ_PAGE_SIZE };
 	assert_int_equal(kj_resume_layout_make(&in, &q, &e), 0);
 	assert_memory_equal(&p, &q, sizeof(p));
+	/* room for copies: a page list for every page, 1024 a chunk, and
+	 * their copy list; the rest as before */
+	kj_ranges_free(&maps);
+	struct kj_resume_sizes sz3;
+	struct kj_resume_layout r;
+	if (kj_resume_layout_plan_for_copies(&f->img, &ram, 2 * MiB, &maps, &sz3, &r, &e))
+		fail_msg("kj_resume_layout_plan_for_copies: %s", e.msg);
+	assert_int_equal(sz3.max_spares, 10 * 1024 + 40 + 1);
+	assert_int_equal(sz3.manifest_bytes - sz2.manifest_bytes,
+			 (sz3.max_spares - sz2.max_spares) * 8);
+	assert_int_equal(sz3.data_pages, sz2.data_pages);
+	assert_int_equal(r.manifest_size, kj_align_up(sz3.manifest_bytes, KJ_PAGE_SIZE));
 	/* more reserve than is left: the plan fails the same way */
 	kj_ranges_free(&maps);
 	assert_int_equal(kj_resume_layout_plan(&f->img, &ram, 2 * MiB, 540 * MiB, &maps, &sz,

@@ -188,6 +188,50 @@ static void recount(const struct fake *f, const struct kj_resume_placement *p,
 			 cost + (copied * 16 + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE);
 }
 
+/* Preferring copies: every chunk not in place is staged page by page,
+ * whatever its frame; off again, back to the cheaper staging. */
+static void test_prefer_copies(void **state)
+{
+	uint32_t cs[NCHUNKS] = { 1025 * 4096 - 100, 4096, 4096, 4096, 4096, 4096, 4096, 4096 };
+	struct fake *f = fake_new(cs);
+	struct kj_resume_placement p;
+	struct kj_err e = { 0 };
+	uint64_t s, off;
+
+	(void)state;
+	assert_int_equal(kj_resume_placement_init(&p, &f->img, &f->layout, &e), 0);
+	off = kj_resume_placement_needed(&p);
+	assert_int_equal(off, 1025 + 7);
+	/* 8 chunks of 1024 pages, 8192 entries of copy list in 32 pages */
+	assert_int_equal(kj_resume_placement_all_copied(&p), 8 * 1024 + 32);
+	kj_resume_placement_prefer_copies(&p, true);
+	for (uint64_t c = 0; c < NCHUNKS; c++) {
+		assert_int_equal(kj_resume_placement_staging(&p, c), KJ_CHUNK_COPIED);
+		assert_int_equal(kj_resume_placement_chunk_spares(&p, c), 1024);
+	}
+	assert_int_equal(p.copied, 8 * 1024);
+	assert_int_equal(kj_resume_placement_needed(&p), kj_resume_placement_all_copied(&p));
+	/* a page in place: one page and one entry fewer, staging unchanged */
+	kj_resume_placement_hold(&p, (DATA_PFN + 1024 + 5) * KJ_PAGE_SIZE, &s);
+	assert_int_equal(s, 1024 + 5);
+	assert_int_equal(p.copied, 8 * 1024 - 1);
+	assert_int_equal(kj_resume_placement_chunk_spares(&p, 1), 1023);
+	assert_int_equal(kj_resume_placement_needed(&p), 8 * 1024 - 1 + 32);
+	/* a chunk wholly in place needs nothing either way */
+	for (int i = 0; i < 1024; i++)
+		kj_resume_placement_hold(&p, (DATA_PFN + 7 * 1024 + i) * KJ_PAGE_SIZE, &s);
+	assert_int_equal(kj_resume_placement_staging(&p, 7), KJ_CHUNK_IN_PLACE);
+	/* off: never more than on */
+	kj_resume_placement_prefer_copies(&p, false);
+	assert_int_equal(kj_resume_placement_staging(&p, 0), KJ_CHUNK_COMPRESSED);
+	assert_int_equal(kj_resume_placement_staging(&p, 1), KJ_CHUNK_COMPRESSED);
+	assert_int_equal(kj_resume_placement_staging(&p, 7), KJ_CHUNK_IN_PLACE);
+	assert_int_equal(p.copied, 0);
+	assert_int_equal(kj_resume_placement_needed(&p), 1025 + 6);
+	kj_resume_placement_free(&p);
+	free(f);
+}
+
 static void test_random_against_recount(void **state)
 {
 	uint32_t *order = malloc(RAM_PAGES * sizeof(*order));
@@ -250,6 +294,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_what_a_page_is),
 		cmocka_unit_test(test_staging_as_frames_are_held),
+		cmocka_unit_test(test_prefer_copies),
 		cmocka_unit_test(test_random_against_recount),
 	};
 
