@@ -572,7 +572,8 @@ int kj_b_init_main(void)
 			j.seal = j.seal || sealing_b;
 			if (j.prepare)
 				kj_info("job %lu: none (kjump prepare): B is up and goes back "
-					"to wait for the next", n);
+					"to wait for the next (B has run %.2f s)", n,
+					b_running_seconds());
 			else
 				kj_info("job %lu: %s to %s%s (B has run %.2f s)", n,
 					kj_img_kind_name(j.kind), j.to,
@@ -586,7 +587,8 @@ int kj_b_init_main(void)
 		malloc_trim(0);
 		report_memory(n);
 		if (ok && !j.prepare && j.kind == KJ_IMG_HIBERNATION) {
-			kj_info("image complete and verified; powering off");
+			kj_info("image complete and verified; powering off (B has run %.2f s)",
+				b_running_seconds());
 			sync();
 			if (poweroff_fails)
 				errno = EPERM;

@@ -654,8 +654,10 @@ static int run(const struct snap_opts *o)
 	if (in_file && kj_image_file_pin(o->to, &imgf, true, &e))
 		return kj_report(&e);
 	STEP("target tagged");
-	if (o->hibernate && !o->keep_caches)
+	if (o->hibernate && !o->keep_caches) {
 		drop_caches_if_full();
+		STEP("page cache looked at");
+	}
 	if (o->prepare)
 		kj_info("prepare: switching to B (%s), which comes back at once", reuse ?
 			"already booted" : "boots first");
