@@ -188,11 +188,12 @@ static void *chunks_worker(void *p)
 {
 	struct chunks_run *r = p;
 	const struct kj_resume_chunks_in *in = r->in;
-	void *cbuf = malloc(r->cmax), *out = malloc(r->omax);
-	ZSTD_DCtx *dctx = ZSTD_createDCtx();
+	bool full = !in->checksums_only;
+	void *cbuf = malloc(r->cmax), *out = full ? malloc(r->omax) : NULL;
+	ZSTD_DCtx *dctx = full ? ZSTD_createDCtx() : NULL;
 	struct kj_err e;
 
-	if (!cbuf || !out || !dctx) {
+	if (!cbuf || (full && (!out || !dctx))) {
 		kj_fail(&e, ENOMEM, "out of memory for checking the image's chunks");
 		record(r, UINT64_MAX, &e);
 		goto out;
@@ -208,7 +209,8 @@ static void *chunks_worker(void *p)
 		idx = r->next++;
 		pthread_mutex_unlock(&r->mu);
 		if (in->fetch(in->arg, idx, cbuf, &e) ||
-		    kj_resume_check_chunk(in->img, idx, cbuf, out, dctx, &e)) {
+		    (full ? kj_resume_check_chunk(in->img, idx, cbuf, out, dctx, &e) :
+		     kj_img_check_frame(in->img, idx, cbuf, &e))) {
 			record(r, idx, &e);
 			break;
 		}

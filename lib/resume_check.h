@@ -65,9 +65,11 @@ struct kj_resume_chunks_in {
 	const struct kj_img *img;	/* complete */
 	unsigned threads;		/* 0: 1; at most KJ_IMG_MAX_THREADS */
 	kj_resume_fetch_fn fetch;
-	kj_resume_passed_fn passed;
+	kj_resume_passed_fn passed;	/* pages is NULL with checksums_only */
 	kj_resume_progress_fn progress;
 	void *arg;
+	bool checksums_only;		/* kj_img_check_frame() only, no
+					 * decompression: B's read-back */
 };
 
 /*

@@ -398,6 +398,19 @@ static int run_job(const struct kj_b_job *j, struct kj_err *e)
 	return r;
 }
 
+/* The read-back check's reader: chunk idx's bytes from the target. */
+static int read_back_chunk(void *arg, uint64_t idx, void *buf, struct kj_err *e)
+{
+	const struct kj_img *img = arg;
+	const struct kj_img_chunk *c = &img->chunk[idx];
+
+	if (kj_img_pread(img->fd, buf, c->csize, c->offset, "the chunk", e))
+		return kj_prefix(e, "chunk %llu of %llu at offset 0x%llx",
+				 (unsigned long long)idx, (unsigned long long)img->nchunks,
+				 (unsigned long long)c->offset);
+	return 0;
+}
+
 static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
 		    struct kj_err *e)
 {
@@ -444,9 +457,16 @@ static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
 			close(fd);
 			return -1;
 		}
+		/* every chunk's checksum (and seal), read from the disk, by
+		 * as many threads as resume's check would use */
+		struct kj_resume_chunks_in ci = {
+			.img = &img, .fetch = read_back_chunk, .arg = &img,
+			.threads = kj_resume_check_threads(&img, sysconf(_SC_NPROCESSORS_ONLN)),
+			.checksums_only = true,
+		};
 		int bad = !img.complete ? kj_fail(e, EIO, "the image is not complete: %s",
 						  img.problem) :
-			kj_img_verify_mode(&img, false, NULL, NULL, NULL, e);
+			kj_resume_check_chunks(&ci, NULL, e);
 		if (bad) {
 			kj_img_close(&img);
 			close(fd);

@@ -381,7 +381,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 	struct kj_progress vp = KJ_PROGRESS(25, o->quiet, kj_now());
 	struct chunk_io io = { fd, &img, &dp, &vp };
 	struct kj_resume_chunks_in ci = { &img, threads, fetch_chunk, stage_chunk,
-					  progress, &io };
+					  progress, &io, false };
 	if (kj_resume_check_chunks(&ci, NULL, e)) {
 		kj_prefix(e, "%s: the image is damaged; nothing was changed", o->target);
 		goto out;

@@ -359,6 +359,7 @@ struct run {
 	int passed[64];
 	uint64_t last_done, progress_calls, progress_wrong;
 	uint64_t fail_fetch;	/* chunk whose read fails, or UINT64_MAX */
+	int decompressed;	/* chunks passed with their pages */
 };
 
 static int fetch(void *arg, uint64_t i, void *buf, struct kj_err *e)
@@ -376,6 +377,8 @@ static void passed(void *arg, uint64_t i, const void *buf, const void *pages)
 	struct run *r = arg;
 
 	r->passed[i]++;	/* each chunk by one thread only */
+	if (pages)
+		__atomic_add_fetch(&r->decompressed, 1, __ATOMIC_RELAXED);
 }
 
 static void progress(void *arg, uint64_t done, uint64_t total)
@@ -396,7 +399,7 @@ static int check_all(struct t *t, const uint8_t *file, unsigned threads, struct 
 	r->t = t;
 	r->file = file;
 	r->fail_fetch = UINT64_MAX;
-	struct kj_resume_chunks_in in = { &t->img, threads, fetch, passed, progress, r };
+	struct kj_resume_chunks_in in = { &t->img, threads, fetch, passed, progress, r, false };
 	return kj_resume_check_chunks(&in, bad, e);
 }
 
@@ -415,6 +418,7 @@ static void test_chunks_parallel(void **state)
 		assert_int_equal(bad, UINT64_MAX);
 		assert_int_equal(r.progress_calls, t->img.nchunks);
 		assert_int_equal(r.progress_wrong, 0);
+		assert_int_equal(r.decompressed, t->img.nchunks);
 		for (uint64_t i = 0; i < t->img.nchunks; i++)
 			assert_int_equal(r.passed[i], 1);
 	}
@@ -446,7 +450,7 @@ static void test_chunks_parallel(void **state)
 	r.t = t;
 	r.file = t->file;
 	r.fail_fetch = 7;
-	struct kj_resume_chunks_in in = { &t->img, 3, fetch, passed, NULL, &r };
+	struct kj_resume_chunks_in in = { &t->img, 3, fetch, passed, NULL, &r, false };
 	assert_int_equal(kj_resume_check_chunks(&in, &bad, &e), -1);
 	assert_int_equal(bad, 7);
 	assert_contains(e.msg, "cannot read a chunk");
@@ -464,10 +468,54 @@ static void test_chunks_parallel(void **state)
 	free(bad_file);
 }
 
+/* B's read-back: checksums (and seals) only, no decompression, in
+ * parallel; the lowest damaged chunk is the one reported. */
+static void test_chunks_checksums_only(void **state)
+{
+	static const unsigned threads[] = { 1, 2, 5 };
+	struct t *t = *state;
+	uint8_t *bad_file = malloc(t->len);
+	struct kj_err e = { 0 };
+	struct run r;
+	uint64_t bad;
+
+	assert_non_null(bad_file);
+	for (size_t k = 0; k < sizeof(threads) / sizeof(threads[0]); k++) {
+		memset(&r, 0, sizeof(r));
+		r.t = t;
+		r.file = t->file;
+		r.fail_fetch = UINT64_MAX;
+		struct kj_resume_chunks_in in = { &t->img, threads[k], fetch, passed, progress,
+						  &r, true };
+		assert_int_equal(kj_resume_check_chunks(&in, &bad, &e), 0);
+		assert_int_equal(bad, UINT64_MAX);
+		assert_int_equal(r.progress_calls, t->img.nchunks);
+		for (uint64_t i = 0; i < t->img.nchunks; i++)
+			assert_int_equal(r.passed[i], 1);
+		assert_int_equal(r.decompressed, 0);	/* nothing decompressed */
+
+		/* a flipped bit in chunks 3 and 8: chunk 3's checksum */
+		memcpy(bad_file, t->file, t->len);
+		bad_file[chunk(t, 3)->offset + chunk(t, 3)->csize / 2] ^= 0x08;
+		bad_file[chunk(t, 8)->offset + 1] ^= 0x08;
+		memset(&r, 0, sizeof(r));
+		r.t = t;
+		r.file = bad_file;
+		r.fail_fetch = UINT64_MAX;
+		assert_int_equal(kj_resume_check_chunks(&in, &bad, &e), -1);
+		assert_int_equal(bad, 3);
+		assert_contains(e.msg, "chunk 3 of");
+		assert_contains(e.msg, "checksum mismatch");
+		assert_int_equal(r.passed[3], 0);
+	}
+	free(bad_file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_kind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chunks_checksums_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chunk, setup, teardown),
