@@ -41,7 +41,7 @@ P_ELF := $(BLOBS:%=$(B)/payload/%.elf)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-TOOL_BIN := $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/tests/imgforge $(B)/bench/rawjump
+TOOL_BIN := $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/tests/imgforge $(B)/bench/rawjump $(B)/bench/heapfill
 
 .PHONY: all deps have-build-deps have-unit-deps check unit demo bench soak \
 	install install-initramfs clean payloads test-tools fuzz
@@ -167,7 +167,7 @@ $(B)/tests/membuf $(B)/tests/patfill $(B)/tests/patcheck $(B)/tests/imgforge: $(
 	@mkdir -p $(@D)
 	$(CC) $(KJ_CFLAGS) $(CFLAGS) -static -o $@ $< $(B)/libkjump.a $(LIBS)
 
-$(B)/bench/rawjump: bench/tools/rawjump.c
+$(B)/bench/rawjump $(B)/bench/heapfill: $(B)/bench/%: bench/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Wall -Wextra -static -o $@ $<
 
