@@ -64,7 +64,10 @@ int kj_a_from_image_page(struct kj_a_from_image *m, uint64_t pfn, void *out, boo
 	*present = true;
 	if (kind == KJ_EXT_ZERO)
 		return 0;
-	uint64_t c = idx / m->img->hdr.chunk_pages;
+	uint64_t c = kj_img_chunk_of(m->img, idx);
+	if (c >= m->img->nchunks)
+		return kj_fail(e, EIO, "stream page %llu is in no chunk",
+			       (unsigned long long)idx);
 	if (c != m->cached) {
 		if (kj_img_read_chunk(m->img, c, m->chunk, e)) {
 			m->cached = UINT64_MAX;
@@ -72,6 +75,6 @@ int kj_a_from_image_page(struct kj_a_from_image *m, uint64_t pfn, void *out, boo
 		}
 		m->cached = c;
 	}
-	memcpy(out, m->chunk + (idx % m->img->hdr.chunk_pages) * KJ_PAGE_SIZE, KJ_PAGE_SIZE);
+	memcpy(out, m->chunk + (idx - m->img->chunk[c].first_page) * KJ_PAGE_SIZE, KJ_PAGE_SIZE);
 	return 0;
 }

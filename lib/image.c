@@ -264,32 +264,23 @@ static uint64_t sat_mul(uint64_t a, uint64_t b)
 	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
 }
 
-static uint64_t chunk_disk_bound(uint64_t npages)
+uint64_t kj_img_chunk_disk_bound(uint64_t npages)
 {
 	uint64_t b = ZSTD_compressBound((size_t)(npages * KJ_IMG_PAGE_SIZE));
 
 	return (b + KJ_IMG_ALIGN - 1) & ~(uint64_t)(KJ_IMG_ALIGN - 1);
 }
 
-uint64_t kj_img_worst_case_size_cp(uint64_t pages, uint32_t chunk_pages)
+/* The index of an image of `pages` pages in `nchunks` chunks, at most. */
+static uint64_t worst_case_index(uint64_t pages, uint64_t nchunks)
 {
-	uint64_t full, rest, data, index;
+	uint64_t index;
 
-	if (chunk_pages == 0)
-		chunk_pages = KJ_IMG_DEFAULT_CHUNK_PAGES;
-	if (chunk_pages > KJ_IMG_MAX_CHUNK_PAGES)
-		return UINT64_MAX;
-	full = pages / chunk_pages;
-	rest = pages % chunk_pages;
-	data = sat_mul(full, chunk_disk_bound(chunk_pages));
-	if (rest)
-		data = sat_add(data, chunk_disk_bound(rest));
 	/* One extent per page at most (each holds >= 1 page), one chunk
 	 * entry per chunk, the largest small sections, 8 bytes of section
 	 * alignment each, and the 4 KiB padding of the index. */
 	index = sat_mul(pages, sizeof(struct kj_img_extent));
-	index = sat_add(index, sat_mul(full + (rest != 0),
-				       sizeof(struct kj_img_chunk)));
+	index = sat_add(index, sat_mul(nchunks, sizeof(struct kj_img_chunk)));
 	index = sat_add(index, (uint64_t)KJ_IMG_MAX_MEMMAP *
 			sizeof(struct kj_img_range));
 	index = sat_add(index, (uint64_t)KJ_IMG_MAX_REMAP *
@@ -298,8 +289,31 @@ uint64_t kj_img_worst_case_size_cp(uint64_t pages, uint32_t chunk_pages)
 	index = sat_add(index, (uint64_t)KJ_IMG_MAX_VMAP *
 			sizeof(struct kj_img_vmap));
 	index = sat_add(index, (uint64_t)KJ_IMG_MAX_FS * sizeof(struct kj_img_fs));
-	index = sat_add(index, 8 * KJ_SECT_MAX + KJ_IMG_ALIGN);
-	return sat_add(sat_add(KJ_IMG_DATA_OFFSET, data), index);
+	return sat_add(index, 8 * KJ_SECT_MAX + KJ_IMG_ALIGN);
+}
+
+uint64_t kj_img_worst_case_size_cp(uint64_t pages, uint32_t chunk_pages)
+{
+	uint64_t full, rest, data;
+
+	if (chunk_pages == 0)
+		chunk_pages = KJ_IMG_DEFAULT_CHUNK_PAGES;
+	if (chunk_pages > KJ_IMG_MAX_CHUNK_PAGES)
+		return UINT64_MAX;
+	full = pages / chunk_pages;
+	rest = pages % chunk_pages;
+	data = sat_mul(full, kj_img_chunk_disk_bound(chunk_pages));
+	if (rest)
+		data = sat_add(data, kj_img_chunk_disk_bound(rest));
+	return sat_add(sat_add(KJ_IMG_DATA_OFFSET, data),
+		       worst_case_index(pages, full + (rest != 0)));
+}
+
+uint64_t kj_img_worst_case_size_places(uint64_t pages, uint64_t places_bytes,
+				       uint64_t nplaces)
+{
+	return sat_add(sat_add(KJ_IMG_DATA_OFFSET, places_bytes),
+		       worst_case_index(pages, nplaces));
 }
 
 uint64_t kj_img_worst_case_size(uint64_t pages)

@@ -118,6 +118,13 @@ int kj_img_pwrite(int fd, const void *buf, size_t len, uint64_t off,
  */
 uint64_t kj_img_worst_case_size(uint64_t pages);
 uint64_t kj_img_worst_case_size_cp(uint64_t pages, uint32_t chunk_pages);
+/* The same for an image with fixed places (chunk_places.h): places_bytes
+ * of places, nplaces of them, holding at most `pages` pages. */
+uint64_t kj_img_worst_case_size_places(uint64_t pages, uint64_t places_bytes,
+				       uint64_t nplaces);
+/* Room a chunk of npages pages may take on the target: zstd's bound,
+ * 4 KiB aligned. */
+uint64_t kj_img_chunk_disk_bound(uint64_t npages);
 
 /*
  * Rewrite the header block at offset 0 of fd with a new state (and
@@ -148,6 +155,8 @@ int kj_img_set_failed(int fd, const char *reason, struct kj_err *e);
 /* Writer                                                              */
 
 struct kj_img_writer;
+struct kj_chunk_places;
+struct kj_chunk_memory;
 struct kj_seal_params;
 struct kj_seal_keys;
 struct kj_seal_secret;
@@ -177,6 +186,19 @@ struct kj_img_writer_opts {
 	 * NULL: a plain image. The writer keeps its own subkeys, wiped when
 	 * it is freed; the caller wipes *seal. */
 	const struct kj_seal_params *seal;
+	/* Fixed places (chunk_places.h): each chunk at its span's place, so
+	 * that a later save can keep the chunks that did not change. NULL:
+	 * chunks packed one after another. Needs a target_size that holds
+	 * kj_img_worst_case_size_places(); not with seal. The caller keeps
+	 * *places until finish or abort. */
+	const struct kj_chunk_places *places;
+	/* With places: what the last committed save left on this target
+	 * (the caller's to keep between saves, and to forget when the target
+	 * differs). Chunks whose pages match are kept, when the target still
+	 * holds the last save's index; on commit it becomes this save's, and
+	 * any failure empties it. Without places, a given memory is emptied
+	 * (the packed chunks overwrite the places). NULL: keep nothing. */
+	struct kj_chunk_memory *memory;
 };
 
 struct kj_img_stats {
@@ -186,7 +208,13 @@ struct kj_img_stats {
 	uint64_t chunks_stored;	/* of chunks, those written as they are
 				 * because they did not compress
 				 * (lib/stored_frame.h) */
-	uint64_t image_bytes;	/* target_min_size: header to end of index */
+	uint64_t image_bytes;	/* bytes the image holds: header to the end of
+				 * the index, less the room fixed places leave */
+	uint64_t span_bytes;	/* target_min_size: header to end of index */
+	bool places;		/* fixed places */
+	uint64_t chunks_kept;	/* fixed places: chunks left as they were */
+	uint64_t bytes_kept;	/* their compressed bytes, not written again */
+	char memory_note[160];	/* with a memory: why nothing could be kept, or "" */
 	uint64_t chunks;
 	uint64_t extents;
 	double seconds;		/* from open to the end of finish */
@@ -337,8 +365,8 @@ struct kj_img {
  *           ZERO pages to pages_zero.
  *   chunks  nchunks entries; chunk i holds stream pages [first_page,
  *           first_page + npages) with first_page the sum of the npages
- *           before it; npages == chunk_pages except for the last chunk
- *           (1..chunk_pages); they sum to pages_data; offset 4 KiB-aligned,
+ *           before it; 1 <= npages <= chunk_pages (fixed places end a
+ *           chunk with its span); they sum to pages_data; offset 4 KiB-aligned,
  *           at or after the previous chunk's end, and offset + csize <=
  *           data_offset + data_bytes; 0 < csize <=
  *           ZSTD_compressBound(npages * 4096).
@@ -420,8 +448,8 @@ int kj_img_read_chunk(struct kj_img *img, uint64_t idx, void *out,
 
 /*
  * Where page `pfn` is: sets *kind to KJ_EXT_DATA (and *stream_index to its
- * index in the data stream; its chunk is stream_index / chunk_pages, its
- * place in that chunk stream_index % chunk_pages), KJ_EXT_ZERO, or 0 when
+ * index in the data stream; kj_img_chunk_of() finds its chunk),
+ * KJ_EXT_ZERO, or 0 when
  * the image does not hold the page. stream_index may be NULL. Returns -1
  * only when img is not complete (no index). O(log extents).
  */
@@ -431,6 +459,19 @@ int kj_img_find_page(const struct kj_img *img, uint64_t pfn, int *kind,
 /* The extent holding pfn, or the first one after it (== img->next when
  * none): for walking the image from any pfn on. */
 uint64_t kj_img_extent_from(const struct kj_img *img, uint64_t pfn);
+
+/* The chunk holding stream page `stream_index` (it is page
+ * stream_index - chunk[c].first_page of it); img->nchunks when past the
+ * end. O(log chunks): chunks need not all hold chunk_pages pages. */
+uint64_t kj_img_chunk_of(const struct kj_img *img, uint64_t stream_index);
+
+/* Bytes the chunks take on the target, each 4 KiB aligned, and the bytes
+ * the image holds (header area, chunks, index). A packed image's are
+ * data_bytes and target_min_size; one with fixed places
+ * (chunk_places.h) spans more of the target than it holds. An image that
+ * is not complete: the header's data_bytes and target_min_size. */
+uint64_t kj_img_chunk_bytes(const struct kj_img *img);
+uint64_t kj_img_held_bytes(const struct kj_img *img);
 
 /* pfn of the stream's page `stream_index`; -1 when past the end. */
 int kj_img_stream_pfn(const struct kj_img *img, uint64_t stream_index,

@@ -367,9 +367,10 @@ static bool check_extents(struct kj_img *img)
 	return true;
 }
 
-/* Chunks: cover the stream in order, all but the last exactly chunk_pages
- * pages; frames 4 KiB-aligned, ascending, disjoint, inside the data area,
- * and no larger than zstd's bound for their pages. */
+/* Chunks: cover the stream in order, 1 to chunk_pages pages each (a
+ * packed image's are all full but the last; one with fixed places ends a
+ * chunk where a span ends); frames 4 KiB-aligned, ascending, disjoint,
+ * inside the data area, and no larger than zstd's bound for their pages. */
 static bool check_chunks(struct kj_img *img)
 {
 	const struct kj_img_header *h = &img->hdr;
@@ -388,13 +389,10 @@ static bool check_chunks(struct kj_img *img)
 	}
 	for (uint64_t i = 0; i < img->nchunks; i++) {
 		const struct kj_img_chunk *c = &img->chunk[i];
-		bool last = i + 1 == img->nchunks;
 
-		if (c->npages == 0 || c->npages > h->chunk_pages ||
-		    (!last && c->npages != h->chunk_pages)) {
+		if (c->npages == 0 || c->npages > h->chunk_pages) {
 			problem(img, "invalid index: chunk %llu holds %u pages "
-				"(chunks hold %llu, the last one may hold "
-				"fewer)", (ull)i, c->npages,
+				"(chunks hold 1 to %llu)", (ull)i, c->npages,
 				(ull)h->chunk_pages);
 			return false;
 		}
@@ -822,6 +820,42 @@ int kj_img_stream_pfn(const struct kj_img *img, uint64_t s, uint64_t *pfn)
 		return -1;
 	*pfn = img->ext[lo].pfn + (s - img->ext_first[lo]);
 	return 0;
+}
+
+uint64_t kj_img_chunk_bytes(const struct kj_img *img)
+{
+	uint64_t sum = 0;
+
+	if (!img->complete)
+		return img->hdr.data_bytes;
+	/* the reader checked: disjoint, inside data_bytes, so no overflow */
+	for (uint64_t i = 0; i < img->nchunks; i++)
+		sum += ((uint64_t)img->chunk[i].csize + KJ_IMG_ALIGN - 1) &
+		       ~(uint64_t)(KJ_IMG_ALIGN - 1);
+	return sum;
+}
+
+uint64_t kj_img_held_bytes(const struct kj_img *img)
+{
+	if (!img->complete)
+		return img->hdr.target_min_size;
+	return img->hdr.data_offset + kj_img_chunk_bytes(img) + img->hdr.index_size;
+}
+
+uint64_t kj_img_chunk_of(const struct kj_img *img, uint64_t s)
+{
+	uint64_t lo = 0, hi = img->nchunks;
+
+	/* chunks cover the stream in order: the first one ending after s */
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (img->chunk[mid].first_page + img->chunk[mid].npages > s)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }
 
 uint64_t kj_img_extent_from(const struct kj_img *img, uint64_t pfn)

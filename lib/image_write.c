@@ -13,6 +13,9 @@
  *   writer   one thread writes the compressed slots strictly in sequence
  *            order (`written`), each at the next 4 KiB-aligned offset, so
  *            the stream on the target is in order and offsets only grow.
+ *            With fixed places (chunk_places.h) each chunk goes to its
+ *            span's place instead, and a chunk found unchanged (its
+ *            worker compared digests) is not written at all.
  *
  * Slot s % nslots holds chunk s; the caller may start filling chunk s only
  * once chunk s - nslots is written, which bounds memory to nslots slots
@@ -31,6 +34,7 @@
  * slot, or from finish().
  */
 #include "image.h"
+#include "chunk_places.h"
 #include "seal.h"
 #include "stored_frame.h"
 
@@ -39,6 +43,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -62,6 +68,10 @@ struct slot {
 	uint8_t tag[16];	/* sealed images: the chunk's Poly1305 tag */
 	bool ready;		/* compressed, not yet written */
 	bool stored;		/* a frame of raw blocks (stored_frame.h) */
+	/* fixed places only */
+	uint64_t place;		/* its span's place */
+	uint64_t digest_low, digest_high;	/* XXH3-128 of in[] */
+	bool kept;		/* the target already holds it: not written */
 };
 
 struct worker {
@@ -124,6 +134,15 @@ struct kj_img_writer {
 	size_t nchunks, chunk_cap;
 	uint64_t bytes_out;
 	uint64_t chunks_stored;		/* written as they are */
+
+	/* Fixed places (chunk_places.h), or NULL: packed. */
+	const struct kj_chunk_places *places;
+	struct kj_chunk_memory *memory;	/* the caller's, or NULL */
+	const struct kj_chunk_record *old; /* memory's records, when usable */
+	struct kj_chunk_record *now;	/* what this save puts in each place */
+	uint64_t chunks_kept, bytes_kept, bytes_held;
+	bool committed;
+	char memory_note[160];
 
 	struct worker *workers;
 	unsigned nworkers;
@@ -221,6 +240,23 @@ static int failed_error(struct kj_img_writer *w, struct kj_err *e)
 	return -1;
 }
 
+/*
+ * Whether the target still holds the chunk the last save put in this
+ * place: read back from the device (choose_kept() dropped this kernel's
+ * cache of it) into buf, and its checksum as recorded. Anything else, an
+ * I/O error included, and the chunk is written anew.
+ */
+static bool still_on_target(struct kj_img_writer *w, const struct kj_chunk_record *o,
+			    uint8_t *buf)
+{
+	struct kj_err err;
+
+	if (o->csize > w->out_cap ||
+	    kj_img_pread(w->fd, buf, o->csize, o->offset, "a kept chunk", &err))
+		return false;
+	return XXH64(buf, o->csize, 0) == o->xxh64;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *wk = arg;
@@ -243,17 +279,36 @@ static void *worker_main(void *arg)
 
 		len = (size_t)s->npages * KJ_IMG_PAGE_SIZE;
 		r = 0;
-		if (kj_chunk_is_incompressible(wk->probe, s->in, s->npages,
-					       wk->probe_out, sizeof(wk->probe_out)))
-			r = kj_stored_frame_write(s->out, w->out_cap, s->in, len);
-		s->stored = r != 0;
-		if (!s->stored)
-			r = ZSTD_compress2(wk->cctx, s->out, w->out_cap, s->in, len);
-		if (!ZSTD_isError(r)) {
-			if (w->keys)
-				kj_seal_chunk(w->keys, w->hdr.uuid, seq, s->first_page,
-					      s->npages, s->out, (uint32_t)r, s->tag);
-			s->xxh = XXH64(s->out, r, 0);
+		s->kept = false;
+		if (w->places) {
+			/* The same pages as the chunk already in this place? */
+			XXH128_hash_t d = XXH3_128bits(s->in, len);
+			const struct kj_chunk_record *o = w->old ? &w->old[s->place] : NULL;
+
+			s->digest_low = d.low64;
+			s->digest_high = d.high64;
+			if (o && o->valid && o->npages == s->npages &&
+			    o->digest_low == d.low64 && o->digest_high == d.high64 &&
+			    still_on_target(w, o, s->out)) {
+				s->kept = true;
+				s->stored = o->stored;
+				s->xxh = o->xxh64;
+				r = o->csize;
+			}
+		}
+		if (!s->kept) {
+			if (kj_chunk_is_incompressible(wk->probe, s->in, s->npages,
+						       wk->probe_out, sizeof(wk->probe_out)))
+				r = kj_stored_frame_write(s->out, w->out_cap, s->in, len);
+			s->stored = r != 0;
+			if (!s->stored)
+				r = ZSTD_compress2(wk->cctx, s->out, w->out_cap, s->in, len);
+			if (!ZSTD_isError(r)) {
+				if (w->keys)
+					kj_seal_chunk(w->keys, w->hdr.uuid, seq, s->first_page,
+						      s->npages, s->out, (uint32_t)r, s->tag);
+				s->xxh = XXH64(s->out, r, 0);
+			}
 		}
 
 		pthread_mutex_lock(&w->lock);
@@ -280,10 +335,24 @@ static void *worker_main(void *arg)
 static int write_slot(struct kj_img_writer *w, struct slot *s,
 		      struct kj_err *e)
 {
-	uint64_t padded = align_up(s->csize), end;
+	uint64_t padded = align_up(s->csize), end, at = w->pos;
 	char what[64];
 
-	if (__builtin_add_overflow(w->pos, padded, &end) ||
+	if (w->places) {
+		/* its span's place; a place holds the worst case */
+		at = KJ_IMG_DATA_OFFSET + s->place * w->places->place_bytes;
+		if (padded > w->places->place_bytes)
+			return kj_fail(e, EIO, "chunk %llu (%llu bytes) is larger than "
+				       "its place (%llu bytes)", (unsigned long long)s->seq,
+				       (unsigned long long)s->csize,
+				       (unsigned long long)w->places->place_bytes);
+		if (s->kept && w->old[s->place].offset != at)
+			return kj_fail(e, EIO, "chunk %llu: the last save put it at "
+				       "0x%llx, its place is 0x%llx", (unsigned long long)s->seq,
+				       (unsigned long long)w->old[s->place].offset,
+				       (unsigned long long)at);
+	}
+	if (__builtin_add_overflow(at, padded, &end) ||
 	    (w->target_size && end > w->target_size))
 		return kj_fail(e, ENOSPC, "the target is too small: chunk %llu "
 			       "(%llu compressed bytes) would end at offset "
@@ -311,13 +380,26 @@ static int write_slot(struct kj_img_writer *w, struct slot *s,
 		w->chunk_cap = cap;
 	}
 	/* Pad to 4 KiB so the next chunk starts aligned, and write the
-	 * padding too: stale bytes of an older image stay out of this one. */
-	memset(s->out + s->csize, 0, padded - s->csize);
-	snprintf(what, sizeof(what), "chunk %llu", (unsigned long long)s->seq);
-	if (kj_img_pwrite(w->fd, s->out, padded, w->pos, what, e))
-		return -1;
+	 * padding too: stale bytes of an older image stay out of this one.
+	 * A kept chunk is on the target already. */
+	if (!s->kept) {
+		memset(s->out + s->csize, 0, padded - s->csize);
+		snprintf(what, sizeof(what), "chunk %llu", (unsigned long long)s->seq);
+		if (kj_img_pwrite(w->fd, s->out, padded, at, what, e))
+			return -1;
+	}
+	if (w->places)
+		w->now[s->place] = (struct kj_chunk_record){
+			.digest_low = s->digest_low, .digest_high = s->digest_high,
+			.offset = at, .xxh64 = s->xxh, .csize = (uint32_t)s->csize,
+			.npages = s->npages, .valid = true, .stored = s->stored,
+		};
+	w->chunks_kept += s->kept;
+	if (s->kept)
+		w->bytes_kept += s->csize;
+	w->bytes_held += padded;
 	w->chunks[w->nchunks++] = (struct kj_img_chunk){
-		.offset = w->pos,
+		.offset = at,
 		.csize = (uint32_t)s->csize,
 		.npages = s->npages,
 		.first_page = s->first_page,
@@ -327,7 +409,8 @@ static int write_slot(struct kj_img_writer *w, struct slot *s,
 		memcpy(w->tags[w->nchunks - 1].tag, s->tag, sizeof(s->tag));
 	w->bytes_out += s->csize;
 	w->chunks_stored += s->stored;
-	w->pos = end;
+	if (!w->places)
+		w->pos = end;
 	return 0;
 }
 
@@ -412,6 +495,9 @@ static void writer_free(struct kj_img_writer *w)
 		pthread_cond_destroy(&w->done);
 		pthread_cond_destroy(&w->space);
 	}
+	if (w->memory && !w->committed)
+		kj_chunk_memory_forget(w->memory);	/* the target moved on */
+	free(w->now);
 	free(w->ext);
 	free(w->chunks);
 	free(w->tags);
@@ -596,6 +682,101 @@ static int start_threads(struct kj_img_writer *w, int level, struct kj_err *e)
 	return 0;
 }
 
+/* Fixed places need a target of known size that holds all of them and
+ * the largest index, and an image that is not sealed (a sealed chunk is
+ * bound to its image's key: none can be kept). */
+static int check_places(const struct kj_img_writer_opts *o, uint64_t target_size,
+			uint32_t chunk_pages, struct kj_err *e)
+{
+	const struct kj_chunk_places *p = o->places;
+	uint64_t need;
+
+	if (o->seal)
+		return kj_fail(e, EINVAL, "a sealed image cannot have fixed places");
+	if (p->chunk_pages != chunk_pages)
+		return kj_fail(e, EINVAL, "the places are for chunks of %u pages, the "
+			       "image has %u", p->chunk_pages, chunk_pages);
+	need = kj_chunk_places_target_size(p);
+	if (!target_size || need > target_size)
+		return kj_fail(e, ENOSPC, "the target is too small for fixed places: "
+			       "they need %llu MiB, the target has %llu MiB",
+			       (unsigned long long)(need >> 20),
+			       (unsigned long long)(target_size >> 20));
+	return 0;
+}
+
+/* XXH64 of len bytes of the target at off, read a MiB at a time. */
+static int hash_on_target(int fd, uint64_t off, uint64_t len, uint64_t *hash,
+			  struct kj_err *e)
+{
+	XXH64_state_t *xs = XXH64_createState();
+	uint8_t *buf = malloc(1u << 20);
+	int r = -1;
+
+	if (!xs || !buf) {
+		kj_fail(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	XXH64_reset(xs, 0);
+	for (uint64_t done = 0; done < len;) {
+		size_t n = len - done < (1u << 20) ? (size_t)(len - done) : (1u << 20);
+
+		if (kj_img_pread(fd, buf, n, off + done, "the last save's index", e))
+			goto out;
+		XXH64_update(xs, buf, n);
+		done += n;
+	}
+	*hash = XXH64_digest(xs);
+	r = 0;
+out:
+	free(buf);
+	XXH64_freeState(xs);
+	return r;
+}
+
+/*
+ * Whether the chunks the caller's memory describes may be kept: the same
+ * places, the same target size, and the index the last save wrote still
+ * on the target (so no other image was written there since). Says in
+ * w->memory_note why not.
+ */
+static void choose_kept(struct kj_img_writer *w, uint64_t target_size)
+{
+	const struct kj_chunk_memory *m = w->memory;
+	uint64_t hash;
+	struct kj_err err;
+
+	if (!m->record) {
+		snprintf(w->memory_note, sizeof(w->memory_note),
+			 "no earlier save of this B to this target");
+		return;
+	}
+	if (!kj_chunk_memory_matches(m, w->places) || m->target_size != target_size ||
+	    m->index_offset != KJ_IMG_DATA_OFFSET + kj_chunk_places_bytes(w->places)) {
+		snprintf(w->memory_note, sizeof(w->memory_note),
+			 "A's memory map or the target's size changed since the last save");
+		return;
+	}
+	if (hash_on_target(w->fd, m->index_offset, m->index_size, &hash, &err)) {
+		snprintf(w->memory_note, sizeof(w->memory_note),
+			 "the last save's index cannot be read: %.100s", err.msg);
+		return;
+	}
+	if (hash != m->index_xxh64) {
+		snprintf(w->memory_note, sizeof(w->memory_note),
+			 "the target no longer holds the last save's index: something "
+			 "else was written there");
+		return;
+	}
+	/* Kept chunks are read back before they are kept (still_on_target):
+	 * from the device, not from what this kernel cached of its last
+	 * save. A regular file would need its page cache dropped instead;
+	 * fixed places are only for block devices (and image files mapped
+	 * onto them), so a failure here only costs a re-read from cache. */
+	ioctl(w->fd, BLKFLSBUF, 0);
+	w->old = m->record;
+}
+
 int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
 		       const struct kj_img_writer_opts *o, struct kj_err *e)
 {
@@ -647,10 +828,15 @@ int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
 				       (unsigned long long)(target_size >> 20));
 	}
 
+	if (o->places && check_places(o, target_size, chunk_pages, e))
+		return -1;
+
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return kj_fail(e, ENOMEM, "out of memory");
 	clock_gettime(CLOCK_MONOTONIC, &w->t0);
+	w->places = o->places;
+	w->memory = o->places ? o->memory : NULL;
 	w->fd = fd;
 	w->target_size = target_size;
 	w->chunk_pages = chunk_pages;
@@ -682,6 +868,16 @@ int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
 		w->slots[i].out = map_alloc(w->out_size);
 		if (!w->slots[i].in || !w->slots[i].out)
 			goto nomem;
+	}
+	if (w->places) {
+		w->now = calloc(w->places->nplaces ? w->places->nplaces : 1, sizeof(*w->now));
+		if (!w->now)
+			goto nomem;
+		if (w->memory)
+			choose_kept(w, target_size);
+	} else if (o->memory) {
+		/* chunks packed over the places: nothing there stays */
+		kj_chunk_memory_forget(o->memory);
 	}
 	if (start_threads(w, level, e))
 		goto fail;
@@ -830,6 +1026,21 @@ int kj_img_writer_add(struct kj_img_writer *w, uint64_t pfn, const void *page,
 		return kj_fail(e, EINVAL, "page frame number 0x%llx is beyond "
 			       "any physical address", (unsigned long long)pfn);
 	zero = kj_img_page_is_zero(page);
+	if (!zero && w->places) {
+		uint64_t place;
+
+		if (!kj_chunk_places_place_of(w->places, pfn, &place))
+			return kj_fail(e, EINVAL, "page 0x%llx lies outside the RAM "
+				       "the image's places were made for",
+				       (unsigned long long)pfn);
+		if (w->fill && w->fill->place != place)
+			submit(w);	/* a new span: a new chunk */
+		if (!w->fill) {
+			if (get_slot(w, e))
+				return -1;
+			w->fill->place = place;
+		}
+	}
 	if (!zero && !w->fill && get_slot(w, e))
 		return -1;
 	if (add_extent(w, pfn, zero ? KJ_EXT_ZERO : KJ_EXT_DATA, &err)) {
@@ -1158,6 +1369,8 @@ int kj_img_writer_finish(struct kj_img_writer *w, struct kj_img_stats *st,
 	h->pages_data = w->pages_data;
 	h->pages_zero = w->pages_zero;
 	h->nchunks = w->nchunks;
+	if (w->places)	/* the index follows the last place */
+		w->pos = h->data_offset + kj_chunk_places_bytes(w->places);
 	h->data_bytes = w->pos - h->data_offset;
 	if (write_index(w, e))
 		goto out;
@@ -1187,6 +1400,20 @@ int kj_img_writer_finish(struct kj_img_writer *w, struct kj_img_stats *st,
 		kj_fail_errno(e, "cannot flush the image header to the target");
 		goto out;
 	}
+	if (w->memory) {
+		/* committed: the next save may keep what this one wrote */
+		free(w->memory->record);
+		w->memory->record = w->now;
+		w->now = NULL;
+		w->old = NULL;
+		w->memory->geometry = w->places->geometry;
+		w->memory->nplaces = w->places->nplaces;
+		w->memory->index_offset = h->index_offset;
+		w->memory->index_size = h->index_size;
+		w->memory->index_xxh64 = h->index_xxh64;
+		w->memory->target_size = w->target_size;
+	}
+	w->committed = true;
 
 	if (st) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1196,12 +1423,18 @@ int kj_img_writer_finish(struct kj_img_writer *w, struct kj_img_stats *st,
 			.bytes_in = w->pages_data * KJ_IMG_PAGE_SIZE,
 			.bytes_out = w->bytes_out,
 			.chunks_stored = w->chunks_stored,
-			.image_bytes = h->target_min_size,
+			.chunks_kept = w->chunks_kept,
+			.bytes_kept = w->bytes_kept,
+			.image_bytes = w->places ? KJ_IMG_DATA_OFFSET + w->bytes_held +
+				       h->index_size : h->target_min_size,
+			.span_bytes = h->target_min_size,
+			.places = w->places != NULL,
 			.chunks = w->nchunks,
 			.extents = w->next,
 			.seconds = (double)(t1.tv_sec - w->t0.tv_sec) +
 				   (double)(t1.tv_nsec - w->t0.tv_nsec) / 1e9,
 		};
+		memcpy(st->memory_note, w->memory_note, sizeof(st->memory_note));
 	}
 	r = 0;
 out:

@@ -74,8 +74,8 @@ enum kj_held_page { KJ_HELD_UNUSED, KJ_HELD_SPARE, KJ_HELD_DESTINATION };
 /*
  * kjump now holds the page at physical address pa (each page once). For a
  * destination, *stream_index is the index of A's page in the data stream
- * (its content: page stream_index % chunk_pages of chunk stream_index /
- * chunk_pages). Returns what the page is.
+ * (its content: page stream_index - first_page of chunk
+ * kj_img_chunk_of(stream_index)). Returns what the page is.
  */
 enum kj_held_page kj_resume_placement_hold(struct kj_resume_placement *p, uint64_t pa,
 					   uint64_t *stream_index);
