@@ -35,6 +35,7 @@
 #include "state_file.h"
 #include "../lib/b_command_line.h"
 #include "../lib/b_job_block.h"
+#include "../lib/chunk_places.h"
 #include "../lib/file_map.h"
 #include "../lib/image.h"
 #include "../lib/image_state.h"
@@ -411,6 +412,10 @@ static int read_back_chunk(void *arg, uint64_t idx, void *buf, struct kj_err *e)
 	return 0;
 }
 
+/* What this B's last save left on its target, for the next one to keep
+ * what did not change (lib/chunk_places.h). Lives as long as B does. */
+static struct kj_chunk_memory last_save;
+
 static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
 		    struct kj_err *e)
 {
@@ -425,6 +430,7 @@ static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
 		/* A checked this target before the jump (snapshot, hibernate)
 		 * and tagged it; the tag check makes sure it is the same one. */
 		.force = true,
+		.memory = &last_save,
 	};
 	struct kj_save_report r;
 
@@ -468,6 +474,7 @@ static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
 						  img.problem) :
 			kj_resume_check_chunks(&ci, NULL, e);
 		if (bad) {
+			kj_chunk_memory_forget(&last_save);	/* the target is not as written */
 			kj_img_close(&img);
 			close(fd);
 			return -1;

@@ -111,7 +111,7 @@ static void print_info(const struct kj_img *img, bool json)
 	const struct kj_img_header *h = &img->hdr;
 	char uuid[37], created[32], consumed[32];
 	double data_mib = h->pages_data * 4096.0 / 1048576;
-	double comp_mib = h->data_bytes / 1048576.0;
+	double comp_mib = kj_img_chunk_bytes(img) / 1048576.0;
 	double ratio = comp_mib > 0 ? data_mib / comp_mib : 0;
 
 	kj_img_uuid_str(h->uuid, uuid);
@@ -132,13 +132,15 @@ static void print_info(const struct kj_img *img, bool json)
 		printf(", \"jump_back_entry\": %llu, \"ram_bytes\": %llu, "
 		       "\"pages_total\": %llu, \"pages_data\": %llu, \"pages_zero\": %llu, "
 		       "\"pages_free\": %llu, \"pages_excluded\": %llu, \"chunks\": %llu, "
-		       "\"data_bytes\": %llu, \"image_bytes\": %llu, \"target_bytes\": %llu, "
+		       "\"data_bytes\": %llu, \"image_bytes\": %llu, \"span_bytes\": %llu, "
+		       "\"target_bytes\": %llu, "
 		       "\"compression_ratio\": %.3f",
 		       (unsigned long long)h->jump_back_entry, (unsigned long long)h->ram_bytes,
 		       (unsigned long long)h->pages_total, (unsigned long long)h->pages_data,
 		       (unsigned long long)h->pages_zero, (unsigned long long)h->pages_free,
 		       (unsigned long long)h->pages_excluded, (unsigned long long)h->nchunks,
-		       (unsigned long long)h->data_bytes,
+		       (unsigned long long)kj_img_chunk_bytes(img),
+		       (unsigned long long)kj_img_held_bytes(img),
 		       (unsigned long long)h->target_min_size,
 		       (unsigned long long)img->target_size, ratio);
 		json_disks(img);
@@ -206,8 +208,13 @@ static void print_info(const struct kj_img *img, bool json)
 	       (unsigned long long)h->pages_excluded);
 	printf("data:       %.1f MiB of pages in %.1f MiB, ratio %.2f, %llu chunks\n",
 	       data_mib, comp_mib, ratio, (unsigned long long)h->nchunks);
-	printf("image:      %.1f MiB on a %.1f MiB target\n", h->target_min_size / 1048576.0,
-	       img->target_size / 1048576.0);
+	if (kj_img_held_bytes(img) != h->target_min_size)
+		printf("image:      %.1f MiB in fixed places over %.1f MiB of a %.1f MiB "
+		       "target\n", kj_img_held_bytes(img) / 1048576.0,
+		       h->target_min_size / 1048576.0, img->target_size / 1048576.0);
+	else
+		printf("image:      %.1f MiB on a %.1f MiB target\n",
+		       h->target_min_size / 1048576.0, img->target_size / 1048576.0);
 	kj_fs_print(img);
 }
 

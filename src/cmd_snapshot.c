@@ -39,6 +39,7 @@
 #include "seal_key.h"
 #include "state_file.h"
 #include "../lib/b_job_block.h"
+#include "../lib/chunk_places.h"
 #include "../lib/cpio.h"
 #include "../lib/image.h"
 #include "../lib/image_state.h"
@@ -381,7 +382,7 @@ static int settle_return(const char *path, const uint8_t tag[16], uint32_t kind,
 static void report(const struct kj_img *img, double frozen, const char *what)
 {
 	const struct kj_img_header *h = &img->hdr;
-	double ram = h->pages_total * 4096.0 / 1048576, size = h->target_min_size / 1048576.0;
+	double ram = h->pages_total * 4096.0 / 1048576, size = kj_img_held_bytes(img) / 1048576.0;
 
 	printf("%s of %s (%s) written to the target\n", what, h->release, h->machine);
 	printf("pages: %llu total, %llu saved, %llu zero, %llu free (left out), "
@@ -450,6 +451,21 @@ static int run(const struct snap_opts *o)
 	if (kj_memmap_read(&mm, &e) || kj_meminfo_read_total(&ram, &e))
 		return kj_report(&e);
 	uint64_t need = kj_img_worst_case_size(kj_ranges_total(&mm.ram, -1) / 4096);
+	/* An image file kjump makes gets room for fixed places too
+	 * (lib/chunk_places.h), plus a place for B's view of the RAM ranges
+	 * differing at an edge: then later snapshots keep what did not
+	 * change. A partition only has to hold the worst case: without the
+	 * room, B packs the chunks and writes them all. */
+	uint64_t file_need = need;
+	struct kj_chunk_places places;
+
+	if (kj_chunk_places_for_ram(&places, &mm.ram, &e) == 0) {
+		uint64_t n = kj_chunk_places_target_size(&places) + 2 * places.place_bytes;
+
+		if (n > file_need)
+			file_need = n;
+		kj_chunk_places_free(&places);
+	}
 	kj_memmap_free(&mm);
 
 	/* An image in a file (src/image_file.h): made, or checked, first,
@@ -462,7 +478,7 @@ static int run(const struct snap_opts *o)
 			kj_fail(&e, EINVAL, "%s: give the image file's absolute path", o->to);
 			return kj_report(&e);
 		}
-		if (kj_image_file_prepare(o->to, need, &imgf, &e))
+		if (kj_image_file_prepare(o->to, file_need, &imgf, &e))
 			return kj_report(&e);
 		kj_info("%s: an image file on %s (%s, %llu MiB); resume it with 'kjump "
 			"resume %s --offset %llu', or from the initramfs with kjump.resume=%s "

@@ -24,6 +24,7 @@
 #include "jump_back.h"
 #include "state_file.h"
 #include "../lib/a_memory.h"
+#include "../lib/chunk_places.h"
 #include "../lib/image.h"
 #include "../lib/image_state.h"
 #include "../lib/memmap.h"
@@ -143,6 +144,40 @@ static void progress(struct kj_progress *p, uint64_t done, uint64_t total)
 			(unsigned long long)(total * KJ_PAGE_SIZE >> 20), kj_now() - p->t0);
 }
 
+/*
+ * Fixed places (lib/chunk_places.h) for this save, or none (p->nplaces 0,
+ * and the reason in rep->places_note): only for an unsealed image on a
+ * block device (an image file included) with room for every place, and
+ * the memory only for the target it was made on.
+ */
+static int choose_places(const struct kj_save_opts *o, const struct kj_target *t,
+			 const struct kj_ranges *ram,
+			 struct kj_chunk_places *p, struct kj_save_report *rep,
+			 struct kj_err *e)
+{
+	uint64_t need;
+
+	if (o->memory->record && strcmp(o->memory->target, o->target))
+		kj_chunk_memory_forget(o->memory);	/* another target */
+	if (o->seal || !t->is_block) {
+		snprintf(rep->places_note, sizeof(rep->places_note), "%s",
+			 o->seal ? "a sealed image: every chunk is written" :
+			 "not a block device: every chunk is written");
+		return 0;
+	}
+	if (kj_chunk_places_for_ram(p, ram, e))
+		return -1;
+	need = kj_chunk_places_target_size(p);
+	if (need > t->size) {
+		snprintf(rep->places_note, sizeof(rep->places_note),
+			 "the target (%llu MiB) has no room for fixed places (%llu MiB): "
+			 "chunks packed, every chunk written",
+			 (unsigned long long)(t->size >> 20), (unsigned long long)(need >> 20));
+		kj_chunk_places_free(p);
+	}
+	return 0;
+}
+
 int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_err *e)
 {
 	struct kj_peer peer;
@@ -156,6 +191,7 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	struct kj_img_remap *remap = NULL;
 	struct kj_img_range *mmap_sect = NULL;
 	struct kj_img_fs *fs = NULL;
+	struct kj_chunk_places places = { 0 };
 	size_t nfs = 0;
 	bool fs_asked = false;
 	uint8_t *buf = NULL;
@@ -226,6 +262,12 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	};
 	uint8_t uuid[16];
 
+	if (o->memory && choose_places(o, &t, &ram, &places, rep, e))
+		goto out;
+	if (places.nplaces)
+		wo.places = &places;
+	wo.memory = o->memory;
+
 	/* A's request tag decides the image's uuid: A knows it by that alone */
 	if (o->tag_check) {
 		kj_img_request_uuid(o->tag, uuid);
@@ -293,6 +335,14 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 	rep->bytes_out = st.image_bytes;
 	rep->chunks = st.chunks;
 	rep->chunks_stored = st.chunks_stored;
+	rep->places = st.places;
+	rep->chunks_kept = st.chunks_kept;
+	rep->bytes_kept = st.bytes_kept;
+	rep->span_bytes = st.span_bytes;
+	if (st.places && st.memory_note[0])
+		snprintf(rep->places_note, sizeof(rep->places_note), "%s", st.memory_note);
+	if (o->memory && st.places)	/* whose target the memory is */
+		snprintf(o->memory->target, sizeof(o->memory->target), "%s", o->target);
 	rep->seconds = kj_now() - t0;
 	ret = 0;
 out:
@@ -302,6 +352,7 @@ out:
 	free(mmap_sect);
 	free(fs);
 	kj_target_close(&t);
+	kj_chunk_places_free(&places);
 	kj_ranges_free(&ram);
 	if (have_fm)
 		kj_freemap_free(&fm);
@@ -324,6 +375,15 @@ void kj_save_print(const struct kj_save_report *r, FILE *f)
 		r->bytes_in / 1048576.0);
 	fprintf(f, "chunks: %llu, %llu of them stored as they are (they did not compress)\n",
 		(unsigned long long)r->chunks, (unsigned long long)r->chunks_stored);
+	if (r->places)
+		fprintf(f, "fixed places: %llu of %llu chunks unchanged since the last save, "
+			"kept on the target (%.1f MiB not written again); the image spans "
+			"%.1f MiB%s%s\n",
+			(unsigned long long)r->chunks_kept, (unsigned long long)r->chunks,
+			r->bytes_kept / 1048576.0, r->span_bytes / 1048576.0,
+			r->places_note[0] ? "; nothing kept: " : "", r->places_note);
+	else if (r->places_note[0])
+		fprintf(f, "fixed places: none (%s)\n", r->places_note);
 	fprintf(f, "time: %.2f s\n", r->seconds);
 }
 

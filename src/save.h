@@ -8,6 +8,8 @@
 
 #include "../lib/error.h"
 
+struct kj_chunk_memory;
+
 struct kj_save_opts {
 	const char *target;
 	unsigned threads;	/* 0: online CPUs, bounded by memory */
@@ -25,12 +27,20 @@ struct kj_save_opts {
 	/* Seal the image with this master key and KDF record (lib/seal.h);
 	 * NULL: a plain image. */
 	const struct kj_seal_params *seal;
+	/* What the last save of this process left on its target
+	 * (lib/chunk_places.h): given, an unsealed save to a block device
+	 * with room puts its chunks in fixed places and keeps those that did
+	 * not change since; NULL: chunks packed, nothing kept. */
+	struct kj_chunk_memory *memory;
 };
 
 struct kj_save_report {
 	uint64_t pages_total, pages_data, pages_zero, pages_free, pages_excluded;
 	uint64_t bytes_in, bytes_out;
 	uint64_t chunks, chunks_stored;	/* stored: did not compress, written as they are */
+	bool places;			/* fixed places */
+	uint64_t chunks_kept, bytes_kept, span_bytes;
+	char places_note[200];		/* why no chunk was kept, or why no places */
 	double seconds;
 };
 
