@@ -21,8 +21,9 @@
  * bytes, and the new index points at it. What guards this (docs/design.md,
  * "Incremental saves"): the memory is kept only after a save that
  * committed, forgotten after any failure; the writer first checks that the
- * target still holds the index it wrote last time; and B's read-back after
- * the save checks every chunk, kept ones included, against its checksum.
+ * target still holds the index it wrote last time; and it reads kept
+ * chunks back from the target before keeping them (all of them, or a
+ * share each save: kj_img_writer_opts.kept_check_one_in).
  */
 #ifndef KJUMP_CHUNK_PLACES_H
 #define KJUMP_CHUNK_PLACES_H
@@ -104,6 +105,7 @@ struct kj_chunk_memory {
 	uint64_t index_offset, index_size, index_xxh64;
 	char target[256];
 	uint64_t target_size;
+	uint64_t saves;			/* committed since it was last emptied */
 };
 
 void kj_chunk_memory_forget(struct kj_chunk_memory *m);

@@ -199,6 +199,11 @@ struct kj_img_writer_opts {
 	 * any failure empties it. Without places, a given memory is emptied
 	 * (the packed chunks overwrite the places). NULL: keep nothing. */
 	struct kj_chunk_memory *memory;
+	/* With a memory: 0 or 1, read every chunk it keeps back from the
+	 * target first (and write it anew unless its checksum holds); N, only
+	 * one place in N, another share each save, so that every kept chunk
+	 * is read back at least once in N saves. */
+	uint32_t kept_check_one_in;
 };
 
 struct kj_img_stats {

@@ -141,6 +141,7 @@ struct kj_img_writer {
 	const struct kj_chunk_record *old; /* memory's records, when usable */
 	struct kj_chunk_record *now;	/* what this save puts in each place */
 	uint64_t chunks_kept, bytes_kept, bytes_held;
+	uint32_t kept_check_one_in;
 	bool committed;
 	char memory_note[160];
 
@@ -257,6 +258,18 @@ static bool still_on_target(struct kj_img_writer *w, const struct kj_chunk_recor
 	return XXH64(buf, o->csize, 0) == o->xxh64;
 }
 
+/*
+ * Whether this save reads back the kept chunk of `place` before keeping
+ * it: every one with kept_check_one_in 1, else one place in that many,
+ * a different share each save, so that each kept chunk is read back at
+ * least once in that many saves.
+ */
+static bool check_this_time(const struct kj_img_writer *w, uint64_t place)
+{
+	return w->kept_check_one_in <= 1 ||
+	       (place + w->memory->saves) % w->kept_check_one_in == 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *wk = arg;
@@ -289,7 +302,7 @@ static void *worker_main(void *arg)
 			s->digest_high = d.high64;
 			if (o && o->valid && o->npages == s->npages &&
 			    o->digest_low == d.low64 && o->digest_high == d.high64 &&
-			    still_on_target(w, o, s->out)) {
+			    (!check_this_time(w, s->place) || still_on_target(w, o, s->out))) {
 				s->kept = true;
 				s->stored = o->stored;
 				s->xxh = o->xxh64;
@@ -837,6 +850,7 @@ int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
 	clock_gettime(CLOCK_MONOTONIC, &w->t0);
 	w->places = o->places;
 	w->memory = o->places ? o->memory : NULL;
+	w->kept_check_one_in = o->kept_check_one_in;
 	w->fd = fd;
 	w->target_size = target_size;
 	w->chunk_pages = chunk_pages;
@@ -1412,6 +1426,7 @@ int kj_img_writer_finish(struct kj_img_writer *w, struct kj_img_stats *st,
 		w->memory->index_size = h->index_size;
 		w->memory->index_xxh64 = h->index_xxh64;
 		w->memory->target_size = w->target_size;
+		w->memory->saves++;
 	}
 	w->committed = true;
 

@@ -254,6 +254,42 @@ static void change_page(struct memory *m, uint64_t i)
 	random_page(m->page + i * PAGE);
 }
 
+/* Where chunk c of the image on fd is, and its index. */
+static uint64_t chunk_offset(int fd, uint64_t c)
+{
+	struct kj_img img;
+	struct kj_err e = { 0 };
+	uint64_t at;
+
+	assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
+	assert_true(img.complete && c < img.nchunks);
+	at = img.chunk[c].offset;
+	kj_img_close(&img);
+	return at;
+}
+
+static uint64_t index_offset(int fd)
+{
+	struct kj_img img;
+	struct kj_err e = { 0 };
+	uint64_t at;
+
+	assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
+	at = img.hdr.index_offset;
+	kj_img_close(&img);
+	return at;
+}
+
+/* Change one bit of the target at `at`, behind the writer's back. */
+static void flip_bit(int fd, uint64_t at)
+{
+	uint8_t byte;
+
+	assert_int_equal(pread(fd, &byte, 1, (off_t)at), 1);
+	byte ^= 0x40;
+	assert_int_equal(pwrite(fd, &byte, 1, (off_t)at), 1);
+}
+
 static void test_incremental(void **state)
 {
 	struct kj_chunk_places p;
@@ -299,36 +335,14 @@ static void test_incremental(void **state)
 	check_image(fd, &m, &p);
 
 	/* a kept chunk damaged on the target is written again */
-	{
-		struct kj_img img;
-		uint8_t byte;
-
-		assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
-		uint64_t at = img.chunk[3].offset + 100;
-
-		kj_img_close(&img);
-		assert_int_equal(pread(fd, &byte, 1, (off_t)at), 1);
-		byte ^= 0x40;
-		assert_int_equal(pwrite(fd, &byte, 1, (off_t)at), 1);
-	}
+	flip_bit(fd, chunk_offset(fd, 3) + 100);
 	if (save(fd, &o, &m, &st, &e))
 		fail_msg("save over a damaged chunk: %s", e.msg);
 	assert_int_equal(st.chunks_kept, st.chunks - 1);
 	check_image(fd, &m, &p);
 
 	/* another image's index in its place: nothing kept */
-	{
-		struct kj_img img;
-		uint8_t byte;
-
-		assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
-		uint64_t at = img.hdr.index_offset + 8;
-
-		kj_img_close(&img);
-		assert_int_equal(pread(fd, &byte, 1, (off_t)at), 1);
-		byte ^= 1;
-		assert_int_equal(pwrite(fd, &byte, 1, (off_t)at), 1);
-	}
+	flip_bit(fd, index_offset(fd) + 8);
 	if (save(fd, &o, &m, &st, &e))
 		fail_msg("save over a changed index: %s", e.msg);
 	assert_int_equal(st.chunks_kept, 0);
@@ -389,6 +403,53 @@ static void test_incremental(void **state)
 	close(fd);
 }
 
+/* Reading back one kept chunk in 4: a chunk damaged on the target stays
+ * (the image does not verify, which resume would refuse) until the save
+ * whose turn it is, at most 4 saves on, writes it again. */
+static void test_kept_checks_in_turn(void **state)
+{
+	struct kj_chunk_places p;
+	struct kj_chunk_memory mem = { 0 };
+	struct kj_img_stats st;
+	struct kj_err e = { 0 };
+	struct memory m;
+	int fd = tmp_fd(), saves = 0;
+
+	(void)state;
+	make_memory(&m);
+	assert_int_equal(kj_chunk_places_init(&p, ram, NRAM, CP, &e), 0);
+	struct kj_img_writer_opts o = opts(&p, &mem);
+
+	o.kept_check_one_in = 4;
+	assert_int_equal(save(fd, &o, &m, &st, &e), 0);
+	flip_bit(fd, chunk_offset(fd, 5) + 64);
+	for (;;) {
+		struct kj_img img;
+		uint64_t bad = 0;
+		int r;
+
+		assert_int_equal(save(fd, &o, &m, &st, &e), 0);
+		saves++;
+		assert_int_equal(kj_img_open(&img, fd, 0, &e), 0);
+		r = kj_img_verify(&img, NULL, NULL, &bad, &e);
+		kj_img_close(&img);
+		if (st.chunks_kept == st.chunks) {
+			assert_int_equal(r, -1);	/* kept unchecked: refused */
+			assert_int_equal(bad, 5);
+		} else {
+			assert_int_equal(st.chunks_kept, st.chunks - 1);
+			assert_int_equal(r, 0);
+			break;
+		}
+		assert_true(saves < 4);
+	}
+	check_image(fd, &m, &p);
+	kj_chunk_memory_forget(&mem);
+	kj_chunk_places_free(&p);
+	free_memory(&m);
+	close(fd);
+}
+
 static void test_refused(void **state)
 {
 	struct kj_chunk_places p;
@@ -425,6 +486,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_places),
 		cmocka_unit_test(test_incremental),
+		cmocka_unit_test(test_kept_checks_in_turn),
 		cmocka_unit_test(test_refused),
 	};
 
