@@ -119,6 +119,16 @@ void kj_vmcore_close(struct kj_vmcore *v)
 	v->fd = -1;
 }
 
+const void *kj_vmcore_mapped(const struct kj_vmcore *v, uint64_t pa, size_t len)
+{
+	uint64_t off, avail;
+
+	if (!v->map || kj_core_locate(&v->core, pa, &off, &avail) || avail < len ||
+	    off > v->size || len > v->size - off)
+		return NULL;
+	return v->map + off;
+}
+
 int kj_vmcore_read(struct kj_vmcore *v, uint64_t pa, void *buf, size_t len,
 		   struct kj_err *e)
 {

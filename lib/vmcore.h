@@ -26,6 +26,10 @@ struct kj_vmcore {
 int kj_vmcore_open(struct kj_vmcore *v, const char *path, struct kj_err *e);
 /* Only for a kj_vmcore that kj_vmcore_open succeeded on. */
 void kj_vmcore_close(struct kj_vmcore *v);
+/* The len bytes at physical address pa where the core is mapped, one
+ * run in one segment; NULL when they are not (then kj_vmcore_read()).
+ * Saves a copy: the saved system is stopped, so the bytes stay put. */
+const void *kj_vmcore_mapped(const struct kj_vmcore *v, uint64_t pa, size_t len);
 /* Read len bytes at physical address pa; fails unless all are present. */
 int kj_vmcore_read(struct kj_vmcore *v, uint64_t pa, void *buf, size_t len,
 		   struct kj_err *e);

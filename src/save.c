@@ -312,12 +312,19 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 			       !kj_ranges_covers(&m.b_mem, (pfn + n) * KJ_PAGE_SIZE,
 						 (pfn + n + 1) * KJ_PAGE_SIZE, -1))
 				n++;
-			if (kj_vmcore_read(&m.vm, pa, buf, n * KJ_PAGE_SIZE, e)) {
-				kj_prefix(e, "reading A's memory");
-				goto out;
+			/* straight from the mapped core where it is (the writer
+			 * copies each page once), else a copy here first */
+			const uint8_t *src = kj_vmcore_mapped(&m.vm, pa, n * KJ_PAGE_SIZE);
+
+			if (!src) {
+				if (kj_vmcore_read(&m.vm, pa, buf, n * KJ_PAGE_SIZE, e)) {
+					kj_prefix(e, "reading A's memory");
+					goto out;
+				}
+				src = buf;
 			}
 			for (uint64_t k = 0; k < n; k++)
-				if (kj_img_writer_add(w, pfn + k, buf + k * KJ_PAGE_SIZE, e))
+				if (kj_img_writer_add(w, pfn + k, src + k * KJ_PAGE_SIZE, e))
 					goto out;
 			pfn += n;
 			done += n;
