@@ -2,7 +2,8 @@
 /*
  * Unit tests for fixed places (lib/chunk_places.c) and the writer's
  * incremental saves: which spans own a place; an image with fixed places
- * is one every reader accepts and reads back page for page, its chunks
+ * is one every reader accepts and reads back page for page (export's
+ * view of A's memory included), its chunks
  * ending with their spans; a second save of the same memory with a few
  * pages changed writes only the chunks of those spans and keeps the
  * others where they were; a kept chunk damaged on the target, an index
@@ -21,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../lib/a_memory.h"
 #include "../../lib/chunk_places.h"
 #include "../../lib/image.h"
 
@@ -194,6 +196,21 @@ static void check_image(int fd, const struct memory *m, const struct kj_chunk_pl
 		assert_memory_equal(buf + (s - img.chunk[c].first_page) * PAGE, want, PAGE);
 	}
 	assert_true(kj_img_held_bytes(&img) < img.hdr.target_min_size);
+
+	/* as export sees A's memory (lib/a_memory_from_image.c), from the
+	 * top down, so that its one-chunk cache is of no help */
+	struct kj_a_from_image am;
+
+	assert_int_equal(kj_a_from_image_init(&am, &img, &e), 0);
+	for (uint64_t i = m->n; i-- > 0;) {
+		bool present;
+
+		assert_int_equal(kj_a_from_image_page(&am, m->pfn[i], buf, &present, &e), 0);
+		assert_int_equal(present, !m->free_page[i]);
+		if (present)
+			assert_memory_equal(buf, m->page + i * PAGE, PAGE);
+	}
+	kj_a_from_image_free(&am);
 	kj_img_close(&img);
 	free(buf);
 }
