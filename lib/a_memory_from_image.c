@@ -64,7 +64,11 @@ int kj_a_from_image_page(struct kj_a_from_image *m, uint64_t pfn, void *out, boo
 	*present = true;
 	if (kind == KJ_EXT_ZERO)
 		return 0;
-	uint64_t c = kj_img_chunk_of(m->img, idx);
+	const struct kj_img_chunk *ch = m->img->chunk;
+	/* the cached chunk first: export asks for pages in order */
+	uint64_t c = m->cached < m->img->nchunks && idx >= ch[m->cached].first_page &&
+		     idx - ch[m->cached].first_page < ch[m->cached].npages ?
+		     m->cached : kj_img_chunk_of(m->img, idx);
 	if (c >= m->img->nchunks)
 		return kj_fail(e, EIO, "stream page %llu is in no chunk",
 			       (unsigned long long)idx);

@@ -111,7 +111,8 @@ static void print_info(const struct kj_img *img, bool json)
 	const struct kj_img_header *h = &img->hdr;
 	char uuid[37], created[32], consumed[32];
 	double data_mib = h->pages_data * 4096.0 / 1048576;
-	double comp_mib = kj_img_chunk_bytes(img) / 1048576.0;
+	uint64_t chunk_bytes = kj_img_chunk_bytes(img), held = kj_img_held_bytes(img);
+	double comp_mib = chunk_bytes / 1048576.0;
 	double ratio = comp_mib > 0 ? data_mib / comp_mib : 0;
 
 	kj_img_uuid_str(h->uuid, uuid);
@@ -139,8 +140,7 @@ static void print_info(const struct kj_img *img, bool json)
 		       (unsigned long long)h->pages_total, (unsigned long long)h->pages_data,
 		       (unsigned long long)h->pages_zero, (unsigned long long)h->pages_free,
 		       (unsigned long long)h->pages_excluded, (unsigned long long)h->nchunks,
-		       (unsigned long long)kj_img_chunk_bytes(img),
-		       (unsigned long long)kj_img_held_bytes(img),
+		       (unsigned long long)chunk_bytes, (unsigned long long)held,
 		       (unsigned long long)h->target_min_size,
 		       (unsigned long long)img->target_size, ratio);
 		json_disks(img);
@@ -208,9 +208,9 @@ static void print_info(const struct kj_img *img, bool json)
 	       (unsigned long long)h->pages_excluded);
 	printf("data:       %.1f MiB of pages in %.1f MiB, ratio %.2f, %llu chunks\n",
 	       data_mib, comp_mib, ratio, (unsigned long long)h->nchunks);
-	if (kj_img_held_bytes(img) != h->target_min_size)
+	if (held != h->target_min_size)
 		printf("image:      %.1f MiB in fixed places over %.1f MiB of a %.1f MiB "
-		       "target\n", kj_img_held_bytes(img) / 1048576.0,
+		       "target\n", held / 1048576.0,
 		       h->target_min_size / 1048576.0, img->target_size / 1048576.0);
 	else
 		printf("image:      %.1f MiB on a %.1f MiB target\n",
