@@ -320,7 +320,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 			goto out;
 	}
 	if (kj_staging_pages_hold(&dp, &img, &plan, kj_resume_check_buffers(&img, threads),
-				  may_copy_all, e))
+				  may_copy_all, threads, e))
 		goto out;
 	if (dp.spares_used > sz.max_spares) {
 		kj_fail(e, EIO, "kjump's plan uses %llu spare pages, more than the %llu its "

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,15 +30,23 @@
 #define BLOCK_BYTES (32ULL << 20)
 #define MiB (1ULL << 20)
 
-/* A block of n pages: populated, locked and pinned, then its addresses. */
-static int hold_block(struct kj_staging_block *b, size_t n, int pagemap, struct kj_err *e)
-{
-	struct iovec iov;
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14 */
+#endif
 
+/*
+ * A block of n pages, mapped but not yet populated, and locked as its
+ * pages arrive (MLOCK_ONFAULT, Linux 4.4; where that is refused the
+ * block is locked after it is populated). Done on the calling thread,
+ * before any block of the round is populated: mapping and locking take
+ * the mm's lock exclusive, and would wait for every populating thread.
+ */
+static int map_block(struct kj_staging_block *b, size_t n, struct kj_err *e)
+{
 	b->pipe[0] = b->pipe[1] = -1;
 	b->npages = n;
 	b->va = mmap(NULL, n * KJ_PAGE_SIZE, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (b->va == MAP_FAILED) {
 		b->va = NULL;
 		return kj_fail_errno(e, "cannot allocate memory for the image");
@@ -45,8 +54,31 @@ static int hold_block(struct kj_staging_block *b, size_t n, int pagemap, struct 
 	b->pa = malloc(n * sizeof(*b->pa));
 	if (!b->pa)
 		return kj_fail(e, ENOMEM, "out of memory");
-	if (mlock(b->va, n * KJ_PAGE_SIZE))
-		return kj_fail_errno(e, "cannot lock memory for the image");
+	b->locked = mlock2(b->va, n * KJ_PAGE_SIZE, MLOCK_ONFAULT) == 0;
+	return 0;
+}
+
+/*
+ * A mapped block populated, locked and pinned, then its addresses: on a
+ * thread of its own, beside the other blocks of its round. Populated by
+ * MADV_POPULATE_WRITE, or where the kernel has no madvise (tinyconfig
+ * kernels such as the test kernel) by writing to each page: its faults
+ * take only the mapping's own lock (CONFIG_PER_VMA_LOCK), so the blocks
+ * of a round fill at once.
+ */
+static int fill_block(struct kj_staging_block *b, int pagemap, struct kj_err *e)
+{
+	size_t n = b->npages;
+	struct iovec iov;
+
+	if (madvise(b->va, n * KJ_PAGE_SIZE, MADV_POPULATE_WRITE))
+		for (size_t i = 0; i < n; i++)
+			((volatile uint8_t *)b->va)[i * KJ_PAGE_SIZE] = 0;
+	if (!b->locked) {
+		if (mlock(b->va, n * KJ_PAGE_SIZE))
+			return kj_fail_errno(e, "cannot lock memory for the image");
+		b->locked = true;
+	}
 	if (pipe2(b->pipe, O_CLOEXEC | O_NONBLOCK))
 		return kj_fail_errno(e, "cannot pin memory for the image");
 	/* one pipe slot per page: room for the whole block */
@@ -62,6 +94,51 @@ static int hold_block(struct kj_staging_block *b, size_t n, int pagemap, struct 
 		iov.iov_len -= (size_t)r;
 	}
 	return kj_pagemap_read(pagemap, b->va, n, b->pa, e);
+}
+
+/* One block of a round, held on a thread of its own. */
+struct hold_job {
+	struct kj_staging_block *block;
+	int pagemap;
+	int result;
+	struct kj_err err;
+};
+
+static void *hold_job_main(void *arg)
+{
+	struct hold_job *j = arg;
+
+	j->result = fill_block(j->block, j->pagemap, &j->err);
+	return NULL;
+}
+
+/*
+ * Fill the mapped blocks of one round at once, one thread each (this one
+ * fills the first): the kernel zeroes every page it hands out, and on
+ * several CPUs it does so for several blocks at a time. A thread that
+ * cannot start leaves its block to this one. Returns 0, or -1 with the
+ * error of the first block that failed.
+ */
+static int hold_round(struct hold_job *jobs, unsigned n, struct kj_err *e)
+{
+	pthread_t tid[KJ_STAGING_HOLD_THREADS];
+	bool started[KJ_STAGING_HOLD_THREADS] = { false };
+
+	for (unsigned i = 1; i < n; i++)
+		started[i] = pthread_create(&tid[i], NULL, hold_job_main, &jobs[i]) == 0;
+	hold_job_main(&jobs[0]);
+	for (unsigned i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else
+			hold_job_main(&jobs[i]);
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (jobs[i].result) {
+			*e = jobs[i].err;
+			return -1;
+		}
+	return 0;
 }
 
 static void release_block(struct kj_staging_block *b)
@@ -131,7 +208,7 @@ static int assign(struct kj_staging_pages *d, struct kj_err *e)
 
 int kj_staging_pages_hold(struct kj_staging_pages *d, const struct kj_img *img,
 			  const struct kj_resume_layout *plan, uint64_t buffers,
-			  bool may_copy_all, struct kj_err *e)
+			  bool may_copy_all, unsigned threads, struct kj_err *e)
 {
 	uint64_t avail = kj_meminfo_read_available(), ram = 0;
 	uint64_t leave = KJ_RESUME_LEAVE_BYTES + buffers;
@@ -163,19 +240,27 @@ int kj_staging_pages_hold(struct kj_staging_pages *d, const struct kj_img *img,
 	if (may_copy_all && avail / 2 > leave &&
 	    kj_resume_placement_all_copied(&d->placement) < (avail / 2 - leave) / KJ_PAGE_SIZE)
 		kj_resume_placement_prefer_copies(&d->placement, true);
+	if (threads < 1)
+		threads = 1;
+	if (threads > KJ_STAGING_HOLD_THREADS)
+		threads = KJ_STAGING_HOLD_THREADS;
 	while (!kj_resume_placement_enough(&d->placement)) {
 		uint64_t left = avail > d->held_bytes + leave ? avail - d->held_bytes - leave : 0;
 		uint64_t bytes = left < BLOCK_BYTES ? kj_align_down(left, KJ_PAGE_SIZE) : BLOCK_BYTES;
+		/* a page held makes up for about one of the pages still
+		 * missing (a spare page, or one in place that needs none):
+		 * so many blocks at once hold little more than needed */
+		uint64_t missing = kj_resume_placement_needed(&d->placement) - d->placement.spare;
+		uint64_t want = (missing * KJ_PAGE_SIZE + BLOCK_BYTES - 1) / BLOCK_BYTES;
+		struct hold_job jobs[KJ_STAGING_HOLD_THREADS];
 		struct kj_staging_block *nb;
+		unsigned n = 0;
 
 		if (bytes < MiB && d->placement.prefer_copies) {
 			kj_resume_placement_prefer_copies(&d->placement, false);
 			continue;
 		}
 		if (bytes < MiB) {
-			uint64_t short_pages = kj_resume_placement_needed(&d->placement) -
-				d->placement.spare;
-
 			kj_fail(e, ENOMEM, "the saved system does not fit beside this "
 				"kernel: of the %llu MiB available here, kjump holds %llu MiB "
 				"(%llu MiB of the saved system's pages in place, %llu MiB "
@@ -187,26 +272,42 @@ int kj_staging_pages_hold(struct kj_staging_pages *d, const struct kj_img *img,
 				(unsigned long long)(d->placement.in_place * KJ_PAGE_SIZE / MiB),
 				(unsigned long long)(d->placement.spare * KJ_PAGE_SIZE / MiB),
 				(unsigned long long)(leave / MiB),
-				(unsigned long long)((short_pages * KJ_PAGE_SIZE + MiB - 1) / MiB));
+				(unsigned long long)((missing * KJ_PAGE_SIZE + MiB - 1) / MiB));
 			goto fail;
 		}
-		nb = realloc(d->blocks, (d->nblocks + 1) * sizeof(*nb));
+		nb = realloc(d->blocks, (d->nblocks + threads) * sizeof(*nb));
 		if (!nb) {
 			kj_fail(e, ENOMEM, "out of memory");
 			goto fail;
 		}
 		d->blocks = nb;
-		memset(&d->blocks[d->nblocks], 0, sizeof(*nb));
-		d->nblocks++;
-		if (hold_block(&d->blocks[d->nblocks - 1], bytes / KJ_PAGE_SIZE, pm, e))
-			goto fail;
-		d->held_bytes += bytes;
-		if (d->nspare + bytes / KJ_PAGE_SIZE > ram / KJ_PAGE_SIZE + 1) {
-			kj_fail(e, EIO, "kjump holds more pages than this machine has");
-			goto fail;
+		/* the blocks of this round: at least one, at most one per
+		 * thread, as many as the missing pages ask for and the memory
+		 * left allows */
+		while (n < threads && (n == 0 || (n < want && bytes >= MiB))) {
+			struct kj_staging_block *b = &d->blocks[d->nblocks];
+
+			memset(b, 0, sizeof(*b));
+			b->pipe[0] = b->pipe[1] = -1;
+			d->nblocks++;
+			jobs[n] = (struct hold_job){ .block = b, .pagemap = pm };
+			d->held_bytes += bytes;
+			if (map_block(b, bytes / KJ_PAGE_SIZE, e))
+				goto fail;
+			n++;
+			left = left > bytes ? left - bytes : 0;
+			bytes = left < BLOCK_BYTES ? kj_align_down(left, KJ_PAGE_SIZE) : BLOCK_BYTES;
 		}
-		if (sort_block(d, &d->blocks[d->nblocks - 1], e))
+		if (hold_round(jobs, n, e))
 			goto fail;
+		for (unsigned i = 0; i < n; i++) {
+			if (d->nspare + jobs[i].block->npages > ram / KJ_PAGE_SIZE + 1) {
+				kj_fail(e, EIO, "kjump holds more pages than this machine has");
+				goto fail;
+			}
+			if (sort_block(d, jobs[i].block, e))
+				goto fail;
+		}
 	}
 	close(pm);
 	pm = -1;

@@ -10,6 +10,7 @@
 #ifndef KJUMP_STAGING_PAGES_H
 #define KJUMP_STAGING_PAGES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,7 @@ struct kj_staging_block {
 	size_t npages;
 	uint64_t *pa;		/* of each page, read once it was pinned */
 	int pipe[2];		/* the pipe whose references pin it */
+	bool locked;		/* mlock'd (or locked as its pages arrive) */
 };
 
 struct kj_staging_pages {
@@ -40,8 +42,12 @@ struct kj_staging_pages {
 	uint64_t held_bytes;
 };
 
+/* Blocks held at once, each on a thread of its own, at most. */
+#define KJ_STAGING_HOLD_THREADS 8
+
 /*
- * Hold memory of this process, a block at a time, until its spare pages
+ * Hold memory of this process, a block at a time on each of `threads`
+ * threads (1 to KJ_STAGING_HOLD_THREADS), until its spare pages
  * can hold all that the pages in place leave over (or fail, changing
  * nothing, when this machine's free memory runs out first; it leaves
  * KJ_RESUME_LEAVE_BYTES and `buffers`, what the chunk checks will take,
@@ -52,7 +58,7 @@ struct kj_staging_pages {
  */
 int kj_staging_pages_hold(struct kj_staging_pages *d, const struct kj_img *img,
 			  const struct kj_resume_layout *plan, uint64_t buffers,
-			  bool may_copy_all, struct kj_err *e);
+			  bool may_copy_all, unsigned threads, struct kj_err *e);
 /*
  * Chunk idx passed its checks: frame is its compressed bytes, pages its
  * decompressed ones. Puts its pages into their frames held in place, and
