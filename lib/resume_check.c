@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "direct_read.h"
 #include "memmap.h"
 #include "page.h"
 
@@ -189,10 +190,12 @@ static void *chunks_worker(void *p)
 	struct chunks_run *r = p;
 	const struct kj_resume_chunks_in *in = r->in;
 	bool full = !in->checksums_only;
-	void *cbuf = malloc(r->cmax), *out = full ? malloc(r->omax) : NULL;
+	void *cbuf = NULL, *bytes = NULL, *out = full ? malloc(r->omax) : NULL;
 	ZSTD_DCtx *dctx = full ? ZSTD_createDCtx() : NULL;
 	struct kj_err e;
 
+	if (posix_memalign(&cbuf, KJ_DIRECT_ALIGN, kj_direct_buffer_size(r->cmax)))
+		cbuf = NULL;
 	if (!cbuf || (full && (!out || !dctx))) {
 		kj_fail(&e, ENOMEM, "out of memory for checking the image's chunks");
 		record(r, UINT64_MAX, &e);
@@ -208,14 +211,15 @@ static void *chunks_worker(void *p)
 		}
 		idx = r->next++;
 		pthread_mutex_unlock(&r->mu);
-		if (in->fetch(in->arg, idx, cbuf, &e) ||
-		    (full ? kj_resume_check_chunk(in->img, idx, cbuf, out, dctx, &e) :
-		     kj_img_check_frame(in->img, idx, cbuf, &e))) {
+		bytes = cbuf;
+		if (in->fetch(in->arg, idx, cbuf, &bytes, &e) ||
+		    (full ? kj_resume_check_chunk(in->img, idx, bytes, out, dctx, &e) :
+		     kj_img_check_frame(in->img, idx, bytes, &e))) {
 			record(r, idx, &e);
 			break;
 		}
 		if (in->passed)
-			in->passed(in->arg, idx, cbuf, out);
+			in->passed(in->arg, idx, bytes, out);
 		pthread_mutex_lock(&r->mu);
 		r->done++;
 		if (in->progress)

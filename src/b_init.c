@@ -36,6 +36,7 @@
 #include "../lib/b_command_line.h"
 #include "../lib/b_job_block.h"
 #include "../lib/chunk_places.h"
+#include "../lib/direct_read.h"
 #include "../lib/file_map.h"
 #include "../lib/image.h"
 #include "../lib/image_state.h"
@@ -400,12 +401,21 @@ static int run_job(const struct kj_b_job *j, struct kj_err *e)
 }
 
 /* The read-back check's reader: chunk idx's bytes from the target. */
-static int read_back_chunk(void *arg, uint64_t idx, void *buf, struct kj_err *e)
+/* Where the read-back reads: the image, and its target opened for
+ * direct reads (or -1: then through the buffers BLKFLSBUF dropped). */
+struct read_back {
+	const struct kj_img *img;
+	int direct_fd;
+};
+
+static int read_back_chunk(void *arg, uint64_t idx, void *buf, void **bytes, struct kj_err *e)
 {
-	const struct kj_img *img = arg;
+	const struct read_back *rb = arg;
+	const struct kj_img *img = rb->img;
 	const struct kj_img_chunk *c = &img->chunk[idx];
 
-	if (kj_img_pread(img->fd, buf, c->csize, c->offset, "the chunk", e))
+	if (kj_direct_pread(img->fd, rb->direct_fd, buf, c->csize, c->offset, bytes,
+			    "the chunk", e))
 		return kj_prefix(e, "chunk %llu of %llu at offset 0x%llx",
 				 (unsigned long long)idx, (unsigned long long)img->nchunks,
 				 (unsigned long long)c->offset);
@@ -465,14 +475,17 @@ static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
 		}
 		/* every chunk's checksum (and seal), read from the disk, by
 		 * as many threads as resume's check would use */
+		struct read_back rb = { &img, kj_direct_reopen(fd) };
 		struct kj_resume_chunks_in ci = {
-			.img = &img, .fetch = read_back_chunk, .arg = &img,
+			.img = &img, .fetch = read_back_chunk, .arg = &rb,
 			.threads = kj_resume_check_threads(&img, sysconf(_SC_NPROCESSORS_ONLN)),
 			.checksums_only = true,
 		};
 		int bad = !img.complete ? kj_fail(e, EIO, "the image is not complete: %s",
 						  img.problem) :
 			kj_resume_check_chunks(&ci, NULL, e);
+		if (rb.direct_fd >= 0)
+			close(rb.direct_fd);
 		if (bad) {
 			kj_chunk_memory_forget(&last_save);	/* the target is not as written */
 			kj_img_close(&img);

@@ -38,6 +38,7 @@
 #include "seal_key.h"
 #include "staging_pages.h"
 #include "../lib/a_dump_facts.h"
+#include "../lib/direct_read.h"
 #include "../lib/image.h"
 #include "../lib/image_state.h"
 #include "../lib/kexec.h"
@@ -98,19 +99,22 @@ static void help(void)
  * where the staging says (the chunks' pages do not overlap). */
 struct chunk_io {
 	int fd;
+	int direct_fd;		/* the target opened for direct reads, or -1 */
 	const struct kj_img *img;
 	const struct kj_staging_pages *dp;
 	struct kj_progress *vp;
 };
 
-static int fetch_chunk(void *arg, uint64_t c, void *buf, struct kj_err *e)
+static int fetch_chunk(void *arg, uint64_t c, void *buf, void **bytes, struct kj_err *e)
 {
 	struct chunk_io *io = arg;
 	const struct kj_img_chunk *ch = &io->img->chunk[c];
 
-	if (kj_img_pread(io->fd, buf, ch->csize, ch->offset, "a chunk", e))
+	if (kj_direct_pread(io->fd, io->direct_fd, buf, ch->csize, ch->offset, bytes,
+			    "a chunk", e))
 		return -1;
-	/* read once: leave C's memory to the pages kjump holds */
+	/* read once: leave C's memory to the pages kjump holds (after a
+	 * direct read there is nothing cached to drop) */
 	posix_fadvise(io->fd, (off_t)ch->offset, ch->csize, POSIX_FADV_DONTNEED);
 	return 0;
 }
@@ -379,10 +383,14 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		mr[i] = (struct kj_restore_range){ maps.r[i].start, maps.r[i].end };
 	memcpy(manifest + m->pages_off, dp.spare_pa, dp.spares_used * 8);
 	struct kj_progress vp = KJ_PROGRESS(25, o->quiet, kj_now());
-	struct chunk_io io = { fd, &img, &dp, &vp };
+	struct chunk_io io = { fd, kj_direct_reopen(fd), &img, &dp, &vp };
 	struct kj_resume_chunks_in ci = { &img, threads, fetch_chunk, stage_chunk,
 					  progress, &io, false };
-	if (kj_resume_check_chunks(&ci, NULL, e)) {
+	int checked = kj_resume_check_chunks(&ci, NULL, e);
+
+	if (io.direct_fd >= 0)
+		close(io.direct_fd);
+	if (checked) {
 		kj_prefix(e, "%s: the image is damaged; nothing was changed", o->target);
 		goto out;
 	}

@@ -362,13 +362,21 @@ struct run {
 	int decompressed;	/* chunks passed with their pages */
 };
 
-static int fetch(void *arg, uint64_t i, void *buf, struct kj_err *e)
+/* As a direct read does (lib/direct_read.h): the chunk where it lies in
+ * its first block, not at the start of buf, so that a checker that looks
+ * at buf instead of *bytes fails. */
+static int fetch(void *arg, uint64_t i, void *buf, void **bytes, struct kj_err *e)
 {
 	struct run *r = arg;
+	const struct kj_img_chunk *c = &r->t->img.chunk[i];
 
 	if (i == r->fail_fetch)
 		return kj_fail(e, EIO, "cannot read a chunk: Input/output error");
-	memcpy(buf, r->file + r->t->img.chunk[i].offset, r->t->img.chunk[i].csize);
+	assert_int_equal((uintptr_t)buf % KJ_DIRECT_ALIGN, 0);
+	*bytes = (uint8_t *)buf + c->offset % KJ_DIRECT_ALIGN;
+	/* what lies before the chunk in its first block */
+	memset(buf, 0xa5, c->offset % KJ_DIRECT_ALIGN);
+	memcpy(*bytes, r->file + c->offset, c->csize);
 	return 0;
 }
 
