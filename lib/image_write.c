@@ -36,6 +36,7 @@
 #include "image.h"
 #include "chunk_places.h"
 #include "seal.h"
+#include "direct_io.h"
 #include "stored_frame.h"
 
 #include <errno.h>
@@ -87,6 +88,7 @@ struct worker {
 
 struct kj_img_writer {
 	int fd;
+	int direct_fd;		/* fd reopened for direct writes, or -1 */
 	uint64_t target_size;
 	struct kj_img_header hdr;
 	struct kj_seal_keys *keys;	/* sealed images only, else NULL */
@@ -398,7 +400,7 @@ static int write_slot(struct kj_img_writer *w, struct slot *s,
 	if (!s->kept) {
 		memset(s->out + s->csize, 0, padded - s->csize);
 		snprintf(what, sizeof(what), "chunk %llu", (unsigned long long)s->seq);
-		if (kj_img_pwrite(w->fd, s->out, padded, at, what, e))
+		if (kj_direct_pwrite(w->fd, w->direct_fd, s->out, padded, at, what, e))
 			return -1;
 	}
 	if (w->places)
@@ -510,6 +512,8 @@ static void writer_free(struct kj_img_writer *w)
 	}
 	if (w->memory && !w->committed)
 		kj_chunk_memory_forget(w->memory);	/* the target moved on */
+	if (w->direct_fd >= 0)
+		close(w->direct_fd);
 	free(w->now);
 	free(w->ext);
 	free(w->chunks);
@@ -852,6 +856,9 @@ int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
 	w->memory = o->places ? o->memory : NULL;
 	w->kept_check_one_in = o->kept_check_one_in;
 	w->fd = fd;
+	/* chunks are written past the page cache where the target takes
+	 * it (lib/direct_io.h): whole aligned blocks from aligned buffers */
+	w->direct_fd = kj_direct_reopen(fd, true);
 	w->target_size = target_size;
 	w->chunk_pages = chunk_pages;
 	w->in_size = (size_t)chunk_pages * KJ_IMG_PAGE_SIZE;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <zstd.h>
 
-#include "direct_read.h"
+#include "direct_io.h"
 #include "memmap.h"
 #include "page.h"
 

@@ -25,7 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "direct_read.h"
+#include "direct_io.h"
 #include "error.h"
 #include "image.h"
 #include "ranges.h"
@@ -54,7 +54,7 @@ int kj_resume_check_chunk(const struct kj_img *img, uint64_t idx, void *bytes,
 /* Read chunk idx's csize bytes into buf and set *bytes to where they
  * begin in it: buf is KJ_DIRECT_ALIGN-aligned and has
  * kj_direct_buffer_size(csize) bytes, room for a direct read of the
- * blocks around the chunk (lib/direct_read.h). May be called from any of
+ * blocks around the chunk (lib/direct_io.h). May be called from any of
  * the threads, for different chunks at once. */
 typedef int (*kj_resume_fetch_fn)(void *arg, uint64_t idx, void *buf, void **bytes,
 				  struct kj_err *e);

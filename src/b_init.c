@@ -36,7 +36,7 @@
 #include "../lib/b_command_line.h"
 #include "../lib/b_job_block.h"
 #include "../lib/chunk_places.h"
-#include "../lib/direct_read.h"
+#include "../lib/direct_io.h"
 #include "../lib/file_map.h"
 #include "../lib/image.h"
 #include "../lib/image_state.h"
@@ -475,7 +475,7 @@ static int save_job(const struct kj_b_job *j, const struct kj_seal_params *sp,
 		}
 		/* every chunk's checksum (and seal), read from the disk, by
 		 * as many threads as resume's check would use */
-		struct read_back rb = { &img, kj_direct_reopen(fd) };
+		struct read_back rb = { &img, kj_direct_reopen(fd, false) };
 		struct kj_resume_chunks_in ci = {
 			.img = &img, .fetch = read_back_chunk, .arg = &rb,
 			.threads = kj_resume_check_threads(&img, sysconf(_SC_NPROCESSORS_ONLN)),

@@ -38,7 +38,7 @@
 #include "seal_key.h"
 #include "staging_pages.h"
 #include "../lib/a_dump_facts.h"
-#include "../lib/direct_read.h"
+#include "../lib/direct_io.h"
 #include "../lib/image.h"
 #include "../lib/image_state.h"
 #include "../lib/kexec.h"
@@ -383,7 +383,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 		mr[i] = (struct kj_restore_range){ maps.r[i].start, maps.r[i].end };
 	memcpy(manifest + m->pages_off, dp.spare_pa, dp.spares_used * 8);
 	struct kj_progress vp = KJ_PROGRESS(25, o->quiet, kj_now());
-	struct chunk_io io = { fd, kj_direct_reopen(fd), &img, &dp, &vp };
+	struct chunk_io io = { fd, kj_direct_reopen(fd, false), &img, &dp, &vp };
 	struct kj_resume_chunks_in ci = { &img, threads, fetch_chunk, stage_chunk,
 					  progress, &io, false };
 	int checked = kj_resume_check_chunks(&ci, NULL, e);

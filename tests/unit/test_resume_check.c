@@ -362,7 +362,7 @@ struct run {
 	int decompressed;	/* chunks passed with their pages */
 };
 
-/* As a direct read does (lib/direct_read.h): the chunk where it lies in
+/* As a direct read does (lib/direct_io.h): the chunk where it lies in
  * its first block, not at the start of buf, so that a checker that looks
  * at buf instead of *bytes fails. */
 static int fetch(void *arg, uint64_t i, void *buf, void **bytes, struct kj_err *e)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Chunks read past the page cache (see direct_read.h). */
-#include "direct_read.h"
+/* Chunks read past the page cache (see direct_io.h). */
+#include "direct_io.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,14 +9,14 @@
 
 #include "image.h"
 
-int kj_direct_reopen(int fd)
+int kj_direct_reopen(int fd, bool write)
 {
 	char path[64];
 	struct stat a, b;
 	int dfd;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	dfd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	dfd = open(path, (write ? O_RDWR : O_RDONLY) | O_DIRECT | O_CLOEXEC);
 	if (dfd < 0)
 		return -1;
 	if (fstat(fd, &a) || fstat(dfd, &b) || a.st_dev != b.st_dev || a.st_ino != b.st_ino ||
@@ -52,4 +52,19 @@ int kj_direct_pread(int fd, int dfd, void *buf, size_t len, uint64_t off, void *
 	}
 	*bytes = buf;
 	return kj_img_pread(fd, buf, len, off, what, e);
+}
+
+int kj_direct_pwrite(int fd, int dfd, const void *buf, size_t len, uint64_t off,
+		     const char *what, struct kj_err *e)
+{
+	if (dfd >= 0 && !((uintptr_t)buf % KJ_DIRECT_ALIGN) && !(len % KJ_DIRECT_ALIGN) &&
+	    !(off % KJ_DIRECT_ALIGN)) {
+		struct kj_err ignored;
+
+		if (kj_img_pwrite(dfd, buf, len, off, what, &ignored) == 0)
+			return 0;
+		/* refused, or failed part-way: write it all through the page
+		 * cache, which reports a real I/O error as its own */
+	}
+	return kj_img_pwrite(fd, buf, len, off, what, e);
 }

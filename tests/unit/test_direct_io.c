@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests for lib/direct_read.c: a buffer of kj_direct_buffer_size()
+ * Unit tests for lib/direct_io.c: a buffer of kj_direct_buffer_size()
  * holds the aligned blocks around any range; reads at odd offsets and
  * lengths give the file's bytes, directly (where the bytes lie a little
  * after the buffer's start) when the file system takes O_DIRECT, through
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../lib/direct_read.h"
+#include "../../lib/direct_io.h"
 
 #define FILE_BYTES (100 * 1024 + 123)
 
@@ -51,7 +51,7 @@ static int setup(void **state)
 	}
 	if (write(f->fd, f->content, FILE_BYTES) != FILE_BYTES || fsync(f->fd))
 		return -1;
-	f->dfd = kj_direct_reopen(f->fd);
+	f->dfd = kj_direct_reopen(f->fd, false);
 	f->buf_bytes = kj_direct_buffer_size(FILE_BYTES) + KJ_DIRECT_ALIGN;
 	if (posix_memalign(&f->buf, KJ_DIRECT_ALIGN, f->buf_bytes))
 		return -1;
@@ -153,18 +153,52 @@ static void test_past_the_end(void **state)
 					 "the chunk", &e), -1);
 }
 
+static void test_writes(void **state)
+{
+	struct fixture *f = *state;
+	int wfd = kj_direct_reopen(f->fd, true);
+	uint8_t *blocks = f->buf, back[3 * KJ_DIRECT_ALIGN];
+	struct kj_err e = { 0 };
+
+	if (wfd < 0)
+		print_message("# %s refuses O_DIRECT: testing the page cache path only\n",
+			      f->path);
+	/* cache the old bytes first: the direct write must not leave them */
+	assert_int_equal(pread(f->fd, back, sizeof(back), 2 * KJ_DIRECT_ALIGN),
+			 (ssize_t)sizeof(back));
+	memset(blocks, 0x3c, 2 * KJ_DIRECT_ALIGN);
+	assert_int_equal(kj_direct_pwrite(f->fd, wfd, blocks, 2 * KJ_DIRECT_ALIGN,
+					  2 * KJ_DIRECT_ALIGN, "two blocks", &e), 0);
+	memcpy(f->content + 2 * KJ_DIRECT_ALIGN, blocks, 2 * KJ_DIRECT_ALIGN);
+	/* not aligned: through the page cache */
+	memset(blocks, 0xc3, 100);
+	assert_int_equal(kj_direct_pwrite(f->fd, wfd, blocks, 100, 5 * KJ_DIRECT_ALIGN + 7,
+					  "a few bytes", &e), 0);
+	memcpy(f->content + 5 * KJ_DIRECT_ALIGN + 7, blocks, 100);
+	uint8_t *all = malloc(FILE_BYTES);
+	assert_non_null(all);
+	assert_int_equal(pread(f->fd, all, FILE_BYTES, 0), FILE_BYTES);
+	assert_memory_equal(all, f->content, FILE_BYTES);
+	free(all);
+	/* a failure names what was written */
+	assert_int_equal(kj_direct_pwrite(-1, wfd, blocks, 100, 0, "the header", &e), -1);
+	assert_non_null(strstr(e.msg, "the header"));
+	if (wfd >= 0)
+		close(wfd);
+}
+
 static void test_reopen(void **state)
 {
 	struct fixture *f = *state;
 	int fds[2];
 
 	(void)f;
-	assert_int_equal(kj_direct_reopen(-1), -1);
-	assert_int_equal(kj_direct_reopen(1 << 20), -1);
+	assert_int_equal(kj_direct_reopen(-1, false), -1);
+	assert_int_equal(kj_direct_reopen(1 << 20, true), -1);
 	/* a closed descriptor */
 	assert_int_equal(pipe(fds), 0);
 	close(fds[0]);
-	assert_int_equal(kj_direct_reopen(fds[0]), -1);
+	assert_int_equal(kj_direct_reopen(fds[0], false), -1);
 	close(fds[1]);
 }
 
@@ -175,6 +209,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fallbacks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_past_the_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
 	};
 
