@@ -5,7 +5,8 @@
  * populated, locked, pinned with pipe references (so migration cannot
  * move a page: it gives up on pages with references it does not know)
  * before their physical addresses are read, and read again right before
- * the jump. Blocks are held until the spare pages suffice: when A's free
+ * the jump; a round of blocks at a time, each filled on a thread of its
+ * own (hold_round). Blocks are held until the spare pages suffice: when A's free
  * memory is plentiful that is soon, and chunks stay compressed; when it
  * is not, most of C's memory is held, and most of A's pages are in place.
  */
