@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Chunks read past the page cache (see direct_io.h). */
+/* Chunks read and written past the page cache (see direct_io.h). */
 #include "direct_io.h"
 
 #include <fcntl.h>

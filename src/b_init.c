@@ -400,7 +400,6 @@ static int run_job(const struct kj_b_job *j, struct kj_err *e)
 	return r;
 }
 
-/* The read-back check's reader: chunk idx's bytes from the target. */
 /* Where the read-back reads: the image, and its target opened for
  * direct reads (or -1: then through the buffers BLKFLSBUF dropped). */
 struct read_back {
@@ -408,6 +407,7 @@ struct read_back {
 	int direct_fd;
 };
 
+/* The read-back check's reader: chunk idx's bytes from the target. */
 static int read_back_chunk(void *arg, uint64_t idx, void *buf, void **bytes, struct kj_err *e)
 {
 	const struct read_back *rb = arg;
