@@ -17,9 +17,13 @@ B       := build
 # every assignment to CFLAGS in here, target-specific += included).
 KJ_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 	-D_FILE_OFFSET_BITS=64 -MMD -MP
-# libzstd-dev, libxxhash-dev, zlib1g-dev, libsodium-dev (static archives:
+# libzstd-dev, libxxhash-dev, zlib1g-dev, libsodium-dev, libssl-dev (static archives:
 # kjump is -static)
-LIBS := -lzstd -lxxhash -lz -lsodium -lpthread
+# Linking libcrypto.a statically, ld warns that OpenSSL's dlopen and
+# getaddrinfo need glibc's shared libraries at run time: kjump calls
+# neither (it loads no providers or engines and resolves no names; see
+# lib/aes_gcm.c), so the warnings are harmless.
+LIBS := -lzstd -lxxhash -lz -lsodium -lcrypto -lpthread
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)

@@ -441,10 +441,17 @@ int kj_img_verify_mode(struct kj_img *img, bool decompress, kj_img_progress_fn c
 		       void *cbarg, uint64_t *bad_chunk, struct kj_err *e);
 /* Check the csize bytes of chunk idx, read by the caller: XXH64 and zstd
  * framing; the message names the chunk as kj_img_verify does. A sealed
- * chunk is authenticated and decrypted in place between the two (so
- * bytes holds the zstd frame afterwards, csize bytes, on success). */
+ * chunk is authenticated and decrypted in place instead of the XXH64,
+ * which the AEAD's tag makes redundant (so bytes holds the zstd frame
+ * afterwards, csize bytes, on success). */
 int kj_img_check_frame(const struct kj_img *img, uint64_t idx, void *bytes,
 		       struct kj_err *e);
+
+/* A zstd decompression context for img's chunks (ZSTD_freeDCtx frees
+ * it; NULL: out of memory). For a sealed image it skips each frame's
+ * content checksum: the AEAD authenticated the frame, and a frame that
+ * authenticates decompresses to the pages the writer compressed. */
+void *kj_img_new_dctx(const struct kj_img *img);
 
 /* Read, check and decompress chunk idx into out, which must hold
  * img->chunk[idx].npages * 4096 bytes. */

@@ -283,6 +283,7 @@ static void *worker_main(void *arg)
 		struct kj_err err;
 		uint64_t seq;
 		size_t r, len;
+		bool sealed = true;	/* false: the cipher did not start */
 
 		while (!w->stop && !w->closing && w->next_compress == w->filled)
 			pthread_cond_wait(&w->work, &w->lock);
@@ -319,14 +320,22 @@ static void *worker_main(void *arg)
 			if (!s->stored)
 				r = ZSTD_compress2(wk->cctx, s->out, w->out_cap, s->in, len);
 			if (!ZSTD_isError(r)) {
-				if (w->keys)
-					kj_seal_chunk(w->keys, w->hdr.uuid, seq, s->first_page,
-						      s->npages, s->out, (uint32_t)r, s->tag);
+				if (w->keys &&
+				    kj_seal_chunk(w->keys, w->hdr.uuid, seq, s->first_page,
+						  s->npages, s->out, (uint32_t)r, s->tag))
+					sealed = false;
 				s->xxh = XXH64(s->out, r, 0);
 			}
 		}
 
 		pthread_mutex_lock(&w->lock);
+		if (!sealed) {
+			kj_fail(&err, ENOMEM, "cannot seal chunk %llu: OpenSSL's "
+				"AES-256-GCM did not start (out of memory?)",
+				(unsigned long long)seq);
+			fail_locked(w, &err);
+			break;
+		}
 		if (ZSTD_isError(r)) {
 			kj_fail(&err, EIO, "cannot compress chunk %llu (stream "
 				"pages %llu-%llu): zstd: %s",
@@ -1307,7 +1316,11 @@ static int write_index(struct kj_img_writer *w, struct kj_err *e)
 			if (src[i].count)
 				memcpy(buf + h->sect[i].offset, src[i].data,
 				       src[i].count * src[i].entry_size);
-		kj_seal_index(w->keys, h, buf, h->index_size, h->seal.index_tag);
+		if (kj_seal_index(w->keys, h, buf, h->index_size, h->seal.index_tag)) {
+			free(buf);
+			return kj_fail(e, ENOMEM, "cannot seal the index: OpenSSL's "
+				       "AES-256-GCM did not start (out of memory?)");
+		}
 		h->index_xxh64 = XXH64(buf, h->index_size, 0);
 		r = kj_img_pwrite(w->fd, buf, h->index_size, h->index_offset,
 				  "the index", e);

@@ -191,7 +191,7 @@ static void *chunks_worker(void *p)
 	const struct kj_resume_chunks_in *in = r->in;
 	bool full = !in->checksums_only;
 	void *cbuf = NULL, *bytes = NULL, *out = full ? malloc(r->omax) : NULL;
-	ZSTD_DCtx *dctx = full ? ZSTD_createDCtx() : NULL;
+	ZSTD_DCtx *dctx = full ? kj_img_new_dctx(in->img) : NULL;
 	struct kj_err e;
 
 	if (posix_memalign(&cbuf, KJ_DIRECT_ALIGN, kj_direct_buffer_size(r->cmax)))

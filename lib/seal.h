@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Sealed images: the cryptography (libsodium), and nothing else.
+ * Sealed images: the cryptography (libsodium; AES-256-GCM is OpenSSL's,
+ * aes_gcm.h), and nothing else.
  *
  * A sealed image (image_format.h, version 2) is encrypted and
- * authenticated with AES-256-GCM (where the CPU has AES-NI) or
+ * authenticated with AES-256-GCM (written where the CPU has AES-NI) or
  * XChaCha20-Poly1305, the header says which, under keys of its own:
  *
  *   secret   a passphrase, or a key file's bytes
@@ -119,12 +120,12 @@ int kj_seal_params_decode(const uint8_t *in, size_t len, struct kj_seal_params *
 			  struct kj_err *e);
 
 /* The cipher a writer uses here: AES-256-GCM where the CPU has AES-NI
- * and PCLMUL (libsodium's needs them; several times faster), else
- * XChaCha20-Poly1305. */
+ * and PCLMUL (several times faster there), else XChaCha20-Poly1305. */
 uint32_t kj_seal_best_aead(void);
 const char *kj_seal_aead_name(uint32_t aead);	/* "AES-256-GCM" */
 
-/* Fails for an unknown cipher, or AES-256-GCM on a CPU without AES-NI. */
+/* Fails for an unknown cipher. AES-256-GCM opens on any CPU (OpenSSL
+ * has a software AES). */
 int kj_seal_keys_new(struct kj_seal_keys **k, const uint8_t master[KJ_SEAL_KEY_BYTES],
 		     const uint8_t uuid[16], uint32_t aead, struct kj_err *e);
 void kj_seal_keys_free(struct kj_seal_keys *k);
@@ -154,18 +155,19 @@ int kj_seal_header(const struct kj_seal_keys *k, const struct kj_img_header *ful
 int kj_seal_header_open(const struct kj_seal_keys *k, const struct kj_img_header *pub,
 			struct kj_img_header *full, struct kj_err *e);
 
-/* The index, in place. */
-void kj_seal_index(const struct kj_seal_keys *k, const struct kj_img_header *full,
-		   uint8_t *buf, uint64_t len, uint8_t tag[KJ_SEAL_TAG_BYTES]);
+/* The index, in place. -1: the cipher could not start (out of memory). */
+int kj_seal_index(const struct kj_seal_keys *k, const struct kj_img_header *full,
+		  uint8_t *buf, uint64_t len, uint8_t tag[KJ_SEAL_TAG_BYTES]);
 int kj_seal_index_open(const struct kj_seal_keys *k, const struct kj_img_header *full,
 		       uint8_t *buf, uint64_t len, const uint8_t tag[KJ_SEAL_TAG_BYTES]);
 
 /* Chunk idx (its first stream page, pages and size) of image uuid, in
- * place. Thread-safe: k is only read. _open: 0, or -1 when it does not
+ * place. Thread-safe: k is only read. kj_seal_chunk: -1 when the cipher
+ * could not start (out of memory). _open: 0, or -1 when it does not
  * authenticate (buf is then garbage). */
-void kj_seal_chunk(const struct kj_seal_keys *k, const uint8_t uuid[16], uint64_t idx,
-		   uint64_t first_page, uint32_t npages, uint8_t *buf, uint32_t csize,
-		   uint8_t tag[KJ_SEAL_TAG_BYTES]);
+int kj_seal_chunk(const struct kj_seal_keys *k, const uint8_t uuid[16], uint64_t idx,
+		  uint64_t first_page, uint32_t npages, uint8_t *buf, uint32_t csize,
+		  uint8_t tag[KJ_SEAL_TAG_BYTES]);
 int kj_seal_chunk_open(const struct kj_seal_keys *k, const uint8_t uuid[16], uint64_t idx,
 		       uint64_t first_page, uint32_t npages, uint8_t *buf, uint32_t csize,
 		       const uint8_t tag[KJ_SEAL_TAG_BYTES]);

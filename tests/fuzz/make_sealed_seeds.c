@@ -9,7 +9,7 @@
  * Rebuild the committed seeds after a format change (`make` first):
  *
  *   gcc -std=gnu11 -D_GNU_SOURCE -o build/tests/make_sealed_seeds \
- *       tests/fuzz/make_sealed_seeds.c build/libkjump.a -lzstd -lxxhash -lz -lsodium -lpthread
+ *       tests/fuzz/make_sealed_seeds.c build/libkjump.a -lzstd -lxxhash -lz -lsodium -lcrypto -lpthread
  *   build/tests/make_sealed_seeds tests/fuzz/corpus/sealed
  */
 #include <errno.h>
