@@ -8,8 +8,12 @@
  * (every chunk checked, decrypted when sealed, decompressed). Prints the
  * medians of ROUNDS rounds and the ratios. Not the full bench: no B, no
  * /proc/vmcore, no resume kernel (see docs/BENCHMARKS.md).
- * Usage: sealbench DIR [MIB [THREADS [ROUNDS]]]
+ * With KEEP, a directory, it then writes both images once more there
+ * (plain.img, sealed.img) with the key file (seal.key), for bench/seal
+ * to time `kjump verify` on them, from a disk.
+ * Usage: sealbench DIR [MIB [THREADS [ROUNDS [KEEP]]]]
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +67,32 @@ static int cmp(const void *a, const void *b)
 	return d < 0 ? -1 : d > 0;
 }
 
+/* Writes the pages of mem into a new image at path; the open descriptor,
+ * or -1 with e set. */
+static int write_image(const char *path, const uint8_t *mem, uint64_t pages,
+		       unsigned threads, const struct kj_seal_params *sp, struct kj_err *e)
+{
+	struct kj_img_writer_opts o = { .threads = threads, .seal = sp };
+	struct kj_img_writer *wr;
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0) {
+		kj_fail(e, errno, "cannot create %s", path);
+		return -1;
+	}
+	if (kj_img_writer_open(&wr, fd, 0, &o, e))
+		goto fail;
+	for (uint64_t i = 0; i < pages; i++)
+		if (kj_img_writer_add(wr, 0x100 + i, mem + i * 4096, e))
+			goto fail;
+	if (kj_img_writer_finish(wr, NULL, e))
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/dev/shm";
@@ -85,18 +115,11 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/sealbench.img", dir);
 	for (int round = 0; round < rounds; round++) {
 		for (int sealed = 0; sealed < 2; sealed++) {
-			struct kj_img_writer_opts o = { .threads = threads, .seal = sealed ? &sp : NULL };
-			struct kj_img_writer *wr;
 			struct kj_img img;
-			int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-			double t0 = now();
+			double t0 = (unlink(path), now());	/* truncating is not the write's */
+			int fd = write_image(path, mem, pages, threads, sealed ? &sp : NULL, &e);
 
-			if (fd < 0 || kj_img_writer_open(&wr, fd, 0, &o, &e))
-				goto fail;
-			for (uint64_t i = 0; i < pages; i++)
-				if (kj_img_writer_add(wr, 0x100 + i, mem + i * 4096, &e))
-					goto fail;
-			if (kj_img_writer_finish(wr, NULL, &e))
+			if (fd < 0)
 				goto fail;
 			w[sealed][round] = now() - t0;
 			t0 = now();
@@ -112,6 +135,24 @@ int main(int argc, char **argv)
 		}
 	}
 	unlink(path);
+	if (argc > 5) {
+		const char *name[2] = { "plain.img", "sealed.img" };
+		int kf;
+
+		for (int sealed = 0; sealed < 2; sealed++) {
+			int fd;
+
+			snprintf(path, sizeof(path), "%s/%s", argv[5], name[sealed]);
+			fd = write_image(path, mem, pages, threads, sealed ? &sp : NULL, &e);
+			if (fd < 0 || fsync(fd))
+				goto fail;
+			close(fd);
+		}
+		snprintf(path, sizeof(path), "%s/seal.key", argv[5]);
+		kf = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (kf < 0 || write(kf, key, sizeof(key)) != (ssize_t)sizeof(key) || close(kf))
+			return fprintf(stderr, "sealbench: cannot write %s\n", path), 1;
+	}
 	for (int k = 0; k < 2; k++) {
 		qsort(w[k], (size_t)rounds, sizeof(double), cmp);
 		qsort(r[k], (size_t)rounds, sizeof(double), cmp);
