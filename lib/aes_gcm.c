@@ -16,19 +16,27 @@ static EVP_CIPHER *cipher;
  * once rather than at each chunk. */
 static void start(void)
 {
-	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) == 1)
+	/* NO_ATEXIT: no clean-up at exit under a thread still sealing */
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT,
+				NULL) == 1)
 		cipher = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+}
+
+int kj_aes_gcm_ready(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, start);
+	return cipher ? 0 : -1;
 }
 
 static EVP_CIPHER_CTX *begin(int encrypt, const uint8_t *key, const uint8_t *nonce,
 			     const uint8_t *ad, size_t adlen)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	EVP_CIPHER_CTX *ctx;
 	int n;
 
-	pthread_once(&once, start);
-	if (!cipher || adlen > INT_MAX)
+	if (kj_aes_gcm_ready() || adlen > INT_MAX)
 		return NULL;
 	ctx = EVP_CIPHER_CTX_new();
 	if (!ctx)
@@ -63,11 +71,12 @@ int kj_aes_gcm_seal(const uint8_t key[KJ_AES_GCM_KEY_BYTES],
 		    size_t len, uint8_t tag[KJ_AES_GCM_TAG_BYTES])
 {
 	EVP_CIPHER_CTX *ctx = begin(1, key, nonce, ad, adlen);
+	uint8_t none[16];	/* what GCM's final step writes: nothing */
 	int n, r = -1;
 
 	if (!ctx)
 		return -1;
-	if (!update(ctx, in, out, len) && EVP_CipherFinal_ex(ctx, out + len, &n) == 1 &&
+	if (!update(ctx, in, out, len) && EVP_CipherFinal_ex(ctx, none, &n) == 1 &&
 	    n == 0 &&
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, KJ_AES_GCM_TAG_BYTES, tag) == 1)
 		r = 0;
@@ -81,14 +90,14 @@ int kj_aes_gcm_open(const uint8_t key[KJ_AES_GCM_KEY_BYTES],
 		    size_t len, const uint8_t tag[KJ_AES_GCM_TAG_BYTES])
 {
 	EVP_CIPHER_CTX *ctx = begin(0, key, nonce, ad, adlen);
-	uint8_t t[KJ_AES_GCM_TAG_BYTES];
+	uint8_t t[KJ_AES_GCM_TAG_BYTES], none[16];
 	int n, r = -1;
 
 	if (ctx) {
 		memcpy(t, tag, sizeof(t));	/* the ctrl takes a non-const pointer */
 		if (!update(ctx, in, out, len) &&
 		    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, sizeof(t), t) == 1 &&
-		    EVP_CipherFinal_ex(ctx, out + len, &n) == 1 && n == 0)
+		    EVP_CipherFinal_ex(ctx, none, &n) == 1 && n == 0)
 			r = 0;
 		EVP_CIPHER_CTX_free(ctx);
 	}

@@ -24,6 +24,10 @@
 #define KJ_AES_GCM_NONCE_BYTES	12u
 #define KJ_AES_GCM_TAG_BYTES	16u
 
+/* 0 once libcrypto and its AES-256-GCM have started (the first call
+ * starts them), -1 if they cannot (out of memory). */
+int kj_aes_gcm_ready(void);
+
 /* Encrypts len bytes of in into out (out == in is allowed) and writes
  * the tag. -1 only if libcrypto cannot allocate or start. */
 int kj_aes_gcm_seal(const uint8_t key[KJ_AES_GCM_KEY_BYTES],
@@ -32,7 +36,8 @@ int kj_aes_gcm_seal(const uint8_t key[KJ_AES_GCM_KEY_BYTES],
 		    size_t len, uint8_t tag[KJ_AES_GCM_TAG_BYTES]);
 
 /* Decrypts and authenticates: 0 if the tag matches, -1 if it does not
- * (or libcrypto cannot start). On -1, out holds no plaintext: it is
+ * (or libcrypto cannot start: kj_aes_gcm_ready() first tells the two
+ * apart). On -1, out holds no plaintext: it is
  * wiped, so a caller that decrypts in place never sees unauthenticated
  * bytes. */
 int kj_aes_gcm_open(const uint8_t key[KJ_AES_GCM_KEY_BYTES],

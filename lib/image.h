@@ -425,7 +425,8 @@ typedef void (*kj_img_progress_fn)(uint64_t done, uint64_t total, void *arg);
 
 /*
  * Read every chunk, check its xxh64, decompress it (zstd checks the
- * content checksum) and check it yields exactly npages * 4096 bytes. On
+ * content checksum) and check it yields exactly npages * 4096 bytes (a
+ * sealed image: its tag instead of both checksums). On
  * the first failure returns -1 with a message naming the chunk (0-based),
  * its offset and the pfns it holds, e.g. "chunk 17 of 240 at offset
  * 0x4500000 (pages 0x11000-0x113ff): checksum mismatch", and sets
@@ -435,7 +436,7 @@ typedef void (*kj_img_progress_fn)(uint64_t done, uint64_t total, void *arg);
 int kj_img_verify(struct kj_img *img, kj_img_progress_fn cb, void *cbarg,
 		  uint64_t *bad_chunk, struct kj_err *e);
 
-/* As kj_img_verify; decompress false checks each chunk's XXH64 and zstd
+/* As kj_img_verify; decompress false checks each chunk's XXH64 (tag) and zstd
  * framing only (what was written is what is read) without decompressing. */
 int kj_img_verify_mode(struct kj_img *img, bool decompress, kj_img_progress_fn cb,
 		       void *cbarg, uint64_t *bad_chunk, struct kj_err *e);

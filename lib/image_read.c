@@ -918,7 +918,7 @@ int kj_img_check_frame(const struct kj_img *img, uint64_t idx, void *bytes,
 		return kj_fail(e, EIO, "%s: checksum mismatch", desc);
 	if (img->keys && kj_seal_chunk_open(img->keys, img->hdr.uuid, idx, c->first_page,
 					    c->npages, f, c->csize, img->tags[idx].tag))
-		return kj_fail(e, EACCES, "%s: does not authenticate: it was modified, "
+		return kj_fail(e, EACCES, "%s: does not authenticate: it was damaged or modified, "
 			       "or comes from another image or another place in "
 			       "this one", desc);
 	/* Exactly one zstd frame, with its content checksum on (byte 4 is

@@ -1317,6 +1317,7 @@ static int write_index(struct kj_img_writer *w, struct kj_err *e)
 				memcpy(buf + h->sect[i].offset, src[i].data,
 				       src[i].count * src[i].entry_size);
 		if (kj_seal_index(w->keys, h, buf, h->index_size, h->seal.index_tag)) {
+			explicit_bzero(buf, h->index_size);	/* the plain index */
 			free(buf);
 			return kj_fail(e, ENOMEM, "cannot seal the index: OpenSSL's "
 				       "AES-256-GCM did not start (out of memory?)");

@@ -47,7 +47,8 @@ int kj_resume_check_entry(const struct kj_img *img, struct kj_err *e);
 /* Chunk idx's csize bytes: kj_img_check_frame() (which decrypts a sealed
  * chunk in place), then decompression into
  * out (npages * 4096 bytes) with dctx (a ZSTD_DCtx *), which must give
- * exactly npages * 4096 bytes and a right content checksum. */
+ * exactly npages * 4096 bytes and a right content checksum (a sealed
+ * chunk's tag stands for that checksum: kj_img_new_dctx). */
 int kj_resume_check_chunk(const struct kj_img *img, uint64_t idx, void *bytes,
 			  void *out, void *dctx, struct kj_err *e);
 

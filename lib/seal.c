@@ -266,6 +266,11 @@ int kj_seal_keys_new(struct kj_seal_keys **kp, const uint8_t master[KJ_SEAL_KEY_
 	if (aead != KJ_SEAL_AES256GCM && aead != KJ_SEAL_XCHACHA20POLY1305)
 		return kj_fail(e, EINVAL, "the image is sealed with cipher %u, which this "
 			       "kjump does not know", aead);
+	/* started here, so that a failure to start is not taken later for a
+	 * wrong key or a modified image */
+	if (aead == KJ_SEAL_AES256GCM && kj_aes_gcm_ready())
+		return kj_fail(e, ENOMEM, "OpenSSL's AES-256-GCM cannot start (out of "
+			       "memory?)");
 	k = sodium_malloc(sizeof(*k));
 	if (!k)
 		return kj_fail(e, ENOMEM, "cannot allocate locked memory for the keys");

@@ -287,7 +287,7 @@ static void verify_help(void)
 	       "decompress it. On the first bad chunk, name it (number, offset, pages)\n"
 	       "and exit 1. Exit 0 when every chunk is good. A sealed image needs its key\n"
 	       "(a file, or the passphrase typed on the terminal, asked --tries N times,\n"
-	       "default 3): every chunk is then authenticated too. --offset N: as for\n"
+	       "default 3): every chunk is then authenticated instead. --offset N: as for\n"
 	       "kjump info.\n");
 }
 

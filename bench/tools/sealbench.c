@@ -144,8 +144,12 @@ int main(int argc, char **argv)
 
 			snprintf(path, sizeof(path), "%s/%s", argv[5], name[sealed]);
 			fd = write_image(path, mem, pages, threads, sealed ? &sp : NULL, &e);
-			if (fd < 0 || fsync(fd))
+			if (fd < 0)
 				goto fail;
+			if (fsync(fd)) {
+				fprintf(stderr, "sealbench: cannot write %s to its disk\n", path);
+				return 1;
+			}
 			close(fd);
 		}
 		snprintf(path, sizeof(path), "%s/seal.key", argv[5]);
