@@ -21,7 +21,11 @@ run() {
 		{ echo "FAIL: mke2fs could not make the root filesystem"; return 1; }
 	rm -rf "$root"
 	truncate -s 1400M "$OUT/vdb.img"
-	vm_run "$OUT/run1-A.log" "$k" "" --mem 1G --smp 2 --timeout 600 \
+	# A hibernates in about 10 s here. 180 s, not 600: A now and then
+	# hangs in the kernel's device freeze for the jump, after "Suspending
+	# console(s)" (not understood yet: see the stop notes of 2026-12-03),
+	# and waiting ten minutes for that cost CI its time budget.
+	vm_run "$OUT/run1-A.log" "$k" "" --mem 1G --smp 2 --timeout 180 \
 		--disk "$OUT/vda.img" --disk "$OUT/vdb.img" --append "root=/dev/vda rw init=/init"
 	grep -aq "image complete and verified; powering off" "$OUT/run1-A.log" ||
 		{ echo "$(verdict "$OUT/run1-A.log") (A did not hibernate)"; return 1; }
