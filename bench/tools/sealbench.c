@@ -80,15 +80,20 @@ static int write_image(const char *path, const uint8_t *mem, uint64_t pages,
 		kj_fail(e, errno, "cannot create %s", path);
 		return -1;
 	}
-	if (kj_img_writer_open(&wr, fd, 0, &o, e))
-		goto fail;
+	if (kj_img_writer_open(&wr, fd, 0, &o, e)) {
+		close(fd);
+		return -1;
+	}
 	for (uint64_t i = 0; i < pages; i++)
 		if (kj_img_writer_add(wr, 0x100 + i, mem + i * 4096, e))
 			goto fail;
-	if (kj_img_writer_finish(wr, NULL, e))
-		goto fail;
+	if (kj_img_writer_finish(wr, NULL, e)) {	/* frees wr, failed or not */
+		close(fd);
+		return -1;
+	}
 	return fd;
 fail:
+	kj_img_writer_abort(wr);	/* stops its threads, frees it */
 	close(fd);
 	return -1;
 }
