@@ -296,8 +296,10 @@ static void *worker_main(void *arg)
 		len = (size_t)s->npages * KJ_IMG_PAGE_SIZE;
 		r = 0;
 		s->kept = false;
-		if (w->places) {
-			/* The same pages as the chunk already in this place? */
+		if (w->memory) {
+			/* The same pages as the chunk already in this place?
+			 * (Without a memory to keep, nobody ever compares
+			 * digests: none is taken.) */
 			XXH128_hash_t d = XXH3_128bits(s->in, len);
 			const struct kj_chunk_record *o = w->old ? &w->old[s->place] : NULL;
 
