@@ -454,6 +454,13 @@ int kj_img_check_frame(const struct kj_img *img, uint64_t idx, void *bytes,
  * authenticates decompresses to the pages the writer compressed. */
 void *kj_img_new_dctx(const struct kj_img *img);
 
+/* Decompress one of img's chunk frames (csize bytes, checked by
+ * kj_img_check_frame) into out (want bytes) with dctx from
+ * kj_img_new_dctx: a stored frame without zstd (lib/stored_frame.h), any
+ * other by zstd. Returns what ZSTD_decompressDCtx returns. */
+size_t kj_img_decompress_frame(const struct kj_img *img, void *dctx, void *out, size_t want,
+			       const void *frame, size_t csize);
+
 /* Read, check and decompress chunk idx into out, which must hold
  * img->chunk[idx].npages * 4096 bytes. */
 int kj_img_read_chunk(struct kj_img *img, uint64_t idx, void *out,

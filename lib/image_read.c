@@ -8,6 +8,7 @@
 #include "image.h"
 #include "image_state.h"
 #include "seal.h"
+#include "stored_frame.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -949,6 +950,16 @@ void *kj_img_new_dctx(const struct kj_img *img)
 	return d;
 }
 
+size_t kj_img_decompress_frame(const struct kj_img *img, void *dctx, void *out, size_t want,
+			       const void *frame, size_t csize)
+{
+	/* a sealed chunk's tag stands for its content checksum, as in
+	 * kj_img_new_dctx */
+	size_t r = kj_stored_frame_read(out, want, frame, csize, !img->keys);
+
+	return r ? r : ZSTD_decompressDCtx(dctx, out, want, frame, csize);
+}
+
 /* *chunk_fault: whether a failure is the chunk's (bad bytes, an I/O
  * error reading it) rather than the caller's or the allocator's. */
 static int read_chunk(struct kj_img *img, uint64_t idx, void *out,
@@ -988,7 +999,7 @@ static int read_chunk(struct kj_img *img, uint64_t idx, void *out,
 	if (!out)
 		return 0;	/* checksums only */
 	want = (size_t)c->npages * KJ_IMG_PAGE_SIZE;
-	r = ZSTD_decompressDCtx(img->dctx, out, want, f, c->csize);
+	r = kj_img_decompress_frame(img, img->dctx, out, want, f, c->csize);
 	if (ZSTD_isError(r))
 		return kj_fail(e, EIO, "%s: cannot decompress: zstd: %s", desc,
 			       ZSTD_getErrorName(r));

@@ -149,7 +149,7 @@ int kj_resume_check_chunk(const struct kj_img *img, uint64_t idx, void *bytes,
 		return -1;
 	c = &img->chunk[idx];
 	want = (size_t)c->npages * KJ_PAGE_SIZE;
-	r = ZSTD_decompressDCtx(dctx, out, want, bytes, c->csize);
+	r = kj_img_decompress_frame(img, dctx, out, want, bytes, c->csize);
 	if (ZSTD_isError(r)) {
 		chunk_desc(img, idx, desc, sizeof(desc));
 		return kj_fail(e, EIO, "%s: cannot decompress (zstd: %s)", desc,

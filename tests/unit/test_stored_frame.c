@@ -146,6 +146,100 @@ static void test_frame_damage_caught(void **state)
 	free(back);
 }
 
+/* kjump reads its own stored frames back without zstd: the same content
+ * for every length, with and without the content check; anything else
+ * (a frame zstd compressed, a raw frame zstd laid out otherwise, another
+ * length, a changed byte anywhere with the check) is left to zstd. */
+static void test_frame_read_back(void **state)
+{
+	const size_t lengths[] = { 1, 255, 256, PAGE, BLOCK - 1, BLOCK, BLOCK + 1,
+				   65536 + 255, 65536 + 256, 3 * BLOCK + PAGE, 1024 * PAGE };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		size_t len = lengths[i], bound = ZSTD_compressBound(len);
+		uint8_t *in = malloc(len), *frame = malloc(bound), *back = malloc(len + 1);
+		size_t size;
+
+		assert_non_null(in);
+		assert_non_null(frame);
+		assert_non_null(back);
+		random_bytes(in, len);
+		size = kj_stored_frame_write(frame, bound, in, len);
+		for (int check = 0; check < 2; check++) {
+			memset(back, 0xa5, len + 1);
+			assert_int_equal(kj_stored_frame_read(back, len, frame, size, check), len);
+			assert_memory_equal(back, in, len);
+			assert_int_equal(back[len], 0xa5);	/* nothing past it */
+		}
+		/* another content length, another frame length */
+		if (len > 1)
+			assert_int_equal(kj_stored_frame_read(back, len - 1, frame, size, true), 0);
+		assert_int_equal(kj_stored_frame_read(back, len + 1, frame, size, true), 0);
+		assert_int_equal(kj_stored_frame_read(back, len, frame, size - 1, true), 0);
+		assert_int_equal(kj_stored_frame_read(back, len, frame, size + 1, true), 0);
+		free(in);
+		free(frame);
+		free(back);
+	}
+	assert_int_equal(kj_stored_frame_read(NULL, 0, "", 0, true), 0);
+}
+
+static void test_frame_read_leaves_others_to_zstd(void **state)
+{
+	size_t len = 3 * BLOCK + 100, bound = ZSTD_compressBound(len);
+	uint8_t *in = malloc(len), *frame = malloc(bound), *back = malloc(len);
+	ZSTD_CCtx *c = ZSTD_createCCtx();
+	size_t size;
+
+	(void)state;
+	assert_non_null(in);
+	assert_non_null(frame);
+	assert_non_null(back);
+	assert_non_null(c);
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)));
+	/* compressed by zstd: not a stored frame */
+	for (size_t p = 0; p < len; p++)
+		in[p] = (uint8_t)"the quick brown fox "[p % 20];
+	size = ZSTD_compress2(c, frame, bound, in, len);
+	assert_false(ZSTD_isError(size));
+	assert_int_equal(kj_stored_frame_read(back, len, frame, size, true), 0);
+	/* random bytes zstd itself gave up on: raw blocks, but with a window
+	 * descriptor instead of a single segment (larger than its window) */
+	random_bytes(in, len);
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, 17)));
+	size = ZSTD_compress2(c, frame, bound, in, len);
+	assert_false(ZSTD_isError(size));
+	assert_int_equal(ZSTD_decompress(back, len, frame, size), len);
+	assert_int_equal(kj_stored_frame_read(back, len, frame, size, true), 0);
+	/* ours, every byte changed in turn: refused with the content check
+	 * (header, block headers, content, checksum); without it, a change
+	 * to the content or its checksum goes through (the caller checked
+	 * the frame's own checksum or seal first) */
+	size = kj_stored_frame_write(frame, bound, in, len);
+	for (size_t at = 0; at < size; at++) {
+		bool content = at >= size - 4;	/* the checksum */
+
+		for (size_t b = 0; b < 4; b++) {
+			size_t start = 9 + 3 + b * (BLOCK + 3), end = start +
+				(b < 3 ? BLOCK : 100);
+
+			content |= at >= start && at < end;
+		}
+		frame[at] ^= 0x10;
+		assert_int_equal(kj_stored_frame_read(back, len, frame, size, true), 0);
+		assert_int_equal(kj_stored_frame_read(back, len, frame, size, false),
+				 content ? len : 0);
+		frame[at] ^= 0x10;
+	}
+	assert_int_equal(kj_stored_frame_read(back, len, frame, size, true), len);
+	assert_memory_equal(back, in, len);
+	ZSTD_freeCCtx(c);
+	free(in);
+	free(frame);
+	free(back);
+}
+
 static ZSTD_CCtx *level_one(void)
 {
 	ZSTD_CCtx *c = ZSTD_createCCtx();
@@ -280,6 +374,8 @@ int main(void)
 		cmocka_unit_test(test_frame_round_trip),
 		cmocka_unit_test(test_frame_is_zstds_own),
 		cmocka_unit_test(test_frame_damage_caught),
+		cmocka_unit_test(test_frame_read_back),
+		cmocka_unit_test(test_frame_read_leaves_others_to_zstd),
 		cmocka_unit_test(test_sampler),
 		cmocka_unit_test(test_writer_stores_incompressible_chunks),
 		cmocka_unit_test(test_writer_stores_and_seals),
