@@ -9,7 +9,8 @@
  * Rebuild the committed seeds after a format change (`make` first):
  *
  *   gcc -std=gnu11 -D_GNU_SOURCE -o build/tests/make_image_seeds \
- *       tests/fuzz/make_image_seeds.c build/libkjump.a -lzstd -lxxhash -lz -lpthread
+ *       tests/fuzz/make_image_seeds.c build/libkjump.a -lzstd -lxxhash -lz -lsodium \
+ *       -lcrypto -lpthread
  *   build/tests/make_image_seeds tests/fuzz/corpus/image
  */
 #include <errno.h>
@@ -93,10 +94,18 @@ static void make_valid(void)
 		die("memfd", NULL);
 	if (kj_img_writer_open(&w, fd, 0, &o, &e))
 		die("writer", &e);
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+
 	for (size_t i = 0; i < sizeof(pfns) / sizeof(pfns[0]); i++) {
-		/* pfn 0x3 is all zero: a ZERO extent */
+		/* pfn 0x3 is all zero: a ZERO extent; 0x200 and 0x500, chunk 2,
+		 * random: a stored frame (lib/stored_frame.h) */
 		memset(page, 0, PS);
-		if (pfns[i] != 0x3)
+		if (pfns[i] == 0x200 || pfns[i] == 0x500)
+			for (size_t k = 0; k < PS; k++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				page[k] = (uint8_t)(x >> 32);
+			}
+		else if (pfns[i] != 0x3)
 			for (size_t k = 0; k < PS; k += 64)
 				page[k] = (uint8_t)(pfns[i] + k / 64);
 		if (kj_img_writer_add(w, pfns[i], page, &e))
@@ -183,6 +192,10 @@ int main(int argc, char **argv)
 	VARIANT("chunk-pages", H(b)->chunk_pages = 1ULL << 40);
 	VARIANT("chunk-offset", CHK(b)[1].offset += PS);
 	VARIANT("chunk-bytes", { b[PS + 10] ^= 0x40; CHK(b)[0].xxh64 = XXH64(b + CHK(b)[0].offset, CHK(b)[0].csize, 0); });
+	/* the stored chunk's content changed, its checksum in the index
+	 * made to match: the frame's own content checksum refuses it */
+	VARIANT("stored-content", { b[CHK(b)[2].offset + 100] ^= 0x40;
+				    CHK(b)[2].xxh64 = XXH64(b + CHK(b)[2].offset, CHK(b)[2].csize, 0); });
 	VARIANT("index-size", { H(b)->index_size = 1ULL << 31; });
 	VARIANT("truncated", n = len - 7);
 	VARIANT("writing", H(b)->state = KJ_IMG_WRITING);
