@@ -34,6 +34,7 @@
  * slot, or from finish().
  */
 #include "image.h"
+#include "chunk_digest.h"
 #include "chunk_places.h"
 #include "seal.h"
 #include "direct_io.h"
@@ -300,13 +301,11 @@ static void *worker_main(void *arg)
 			/* The same pages as the chunk already in this place?
 			 * (Without a memory to keep, nobody ever compares
 			 * digests: none is taken.) */
-			XXH128_hash_t d = XXH3_128bits(s->in, len);
 			const struct kj_chunk_record *o = w->old ? &w->old[s->place] : NULL;
 
-			s->digest_low = d.low64;
-			s->digest_high = d.high64;
+			kj_chunk_digest(s->in, len, &s->digest_low, &s->digest_high);
 			if (o && o->valid && o->npages == s->npages &&
-			    o->digest_low == d.low64 && o->digest_high == d.high64 &&
+			    o->digest_low == s->digest_low && o->digest_high == s->digest_high &&
 			    (!check_this_time(w, s->place) || still_on_target(w, o, s->out))) {
 				s->kept = true;
 				s->stored = o->stored;

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* See chunk_digest.h: xxHash itself, built here in its scalar mode. */
+#include "chunk_digest.h"
+
+#define XXH_INLINE_ALL		/* static copies, apart from libxxhash.a */
+#define XXH_VECTOR XXH_SCALAR
+#include <xxhash.h>
+
+void kj_chunk_digest(const void *p, size_t len, uint64_t *low, uint64_t *high)
+{
+	XXH128_hash_t d = XXH3_128bits(p, len);
+
+	*low = d.low64;
+	*high = d.high64;
+}

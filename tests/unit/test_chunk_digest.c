@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for lib/chunk_digest.c: the scalar build of XXH3-128 that B
+ * keeps of each chunk gives, for every length class xxHash treats apart
+ * (empty, 1-3, 4-8, 9-16, 17-128, 129-240 bytes, longer, a whole page, a
+ * whole chunk) and at odd addresses, the same digest as the library's
+ * own XXH3_128bits(); one bit changed anywhere changes it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "../../lib/chunk_digest.h"
+
+#define CHUNK (4u << 20)
+
+static uint8_t *random_buffer(size_t n)
+{
+	uint8_t *b = malloc(n);
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+	assert_non_null(b);
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		b[i] = (uint8_t)(x >> 24);
+	}
+	return b;
+}
+
+static void test_same_as_the_library(void **state)
+{
+	const size_t lengths[] = { 0, 1, 3, 4, 8, 9, 16, 17, 128, 129, 240, 241, 1000,
+				   1024, 4095, 4096, 4097, 65536 + 7, CHUNK - 64, CHUNK };
+	uint8_t *b = random_buffer(CHUNK + 16);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++)
+		for (size_t at = 0; at < 16; at += 5) {
+			XXH128_hash_t want = XXH3_128bits(b + at, lengths[i]);
+			uint64_t low = 0, high = 0;
+
+			kj_chunk_digest(b + at, lengths[i], &low, &high);
+			assert_int_equal(low, want.low64);
+			assert_int_equal(high, want.high64);
+		}
+	free(b);
+}
+
+static void test_one_bit_changes_it(void **state)
+{
+	uint8_t *b = random_buffer(CHUNK);
+	uint64_t low, high;
+
+	(void)state;
+	kj_chunk_digest(b, CHUNK, &low, &high);
+	for (size_t at = 0; at < CHUNK; at += CHUNK / 7 + 1) {
+		uint64_t l2, h2;
+
+		b[at] ^= 0x01;
+		kj_chunk_digest(b, CHUNK, &l2, &h2);
+		assert_true(l2 != low || h2 != high);
+		b[at] ^= 0x01;
+	}
+	free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_as_the_library),
+		cmocka_unit_test(test_one_bit_changes_it),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
