@@ -246,19 +246,22 @@ static int failed_error(struct kj_img_writer *w, struct kj_err *e)
 
 /*
  * Whether the target still holds the chunk the last save put in this
- * place: read back from the device (choose_kept() dropped this kernel's
- * cache of it) into buf, and its checksum as recorded. Anything else, an
- * I/O error included, and the chunk is written anew.
+ * place: read back from the device (past the page cache where it can,
+ * else through it: choose_kept() dropped this kernel's cache of it) into
+ * buf, a slot's output buffer, and its checksum as recorded. Anything
+ * else, an I/O error included, and the chunk is written anew.
  */
 static bool still_on_target(struct kj_img_writer *w, const struct kj_chunk_record *o,
 			    uint8_t *buf)
 {
 	struct kj_err err;
+	void *bytes;
 
 	if (o->csize > w->out_cap ||
-	    kj_img_pread(w->fd, buf, o->csize, o->offset, "a kept chunk", &err))
+	    kj_direct_pread(w->fd, w->direct_fd, buf, o->csize, o->offset, &bytes,
+			    "a kept chunk", &err))
 		return false;
-	return XXH64(buf, o->csize, 0) == o->xxh64;
+	return XXH64(bytes, o->csize, 0) == o->xxh64;
 }
 
 /*
@@ -559,7 +562,7 @@ uint64_t kj_img_writer_memory(unsigned threads, uint32_t chunk_pages)
 	if (chunk_pages == 0)
 		chunk_pages = KJ_IMG_DEFAULT_CHUNK_PAGES;
 	in = (uint64_t)chunk_pages * KJ_IMG_PAGE_SIZE;
-	out = align_up(ZSTD_compressBound((size_t)in));
+	out = kj_direct_buffer_size(ZSTD_compressBound((size_t)in));	/* as writer_open */
 	return (uint64_t)slots_for(threads) * (in + out);
 }
 
@@ -873,7 +876,8 @@ int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
 	w->chunk_pages = chunk_pages;
 	w->in_size = (size_t)chunk_pages * KJ_IMG_PAGE_SIZE;
 	w->out_cap = ZSTD_compressBound(w->in_size);
-	w->out_size = align_up(w->out_cap);
+	/* room for a kept chunk read back directly, too (still_on_target) */
+	w->out_size = kj_direct_buffer_size(w->out_cap);
 	w->pos = KJ_IMG_DATA_OFFSET;
 	w->nworkers = threads;
 	w->nslots = slots_for(threads);
