@@ -13,3 +13,17 @@ void kj_chunk_digest(const void *p, size_t len, uint64_t *low, uint64_t *high)
 	*low = d.low64;
 	*high = d.high64;
 }
+
+void kj_chunk_digest_pages(const uint8_t *const *page, size_t npages, uint64_t *low,
+			   uint64_t *high)
+{
+	XXH3_state_t st;
+	XXH128_hash_t d;
+
+	XXH3_128bits_reset(&st);
+	for (size_t i = 0; i < npages; i++)
+		XXH3_128bits_update(&st, page[i], 4096);
+	d = XXH3_128bits_digest(&st);
+	*low = d.low64;
+	*high = d.high64;
+}

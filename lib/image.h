@@ -267,6 +267,17 @@ int kj_img_save_threads(uint64_t avail, unsigned max_threads, int level,
 int kj_img_writer_add(struct kj_img_writer *w, uint64_t pfn, const void *page,
 		      struct kj_err *e);
 
+/*
+ * The same for a page whose bytes stay where they are, unchanged, until
+ * kj_img_writer_finish() or kj_img_writer_abort() returns (B's mapping of
+ * A's memory): the writer keeps its address instead of a copy. The
+ * compression thread that gets the page's chunk copies it in, on its own
+ * CPU, and not at all when it keeps the chunk on the target (fixed
+ * places: its digest is taken where the pages lie).
+ */
+int kj_img_writer_add_mapped(struct kj_img_writer *w, uint64_t pfn, const void *page,
+			     struct kj_err *e);
+
 /* The other sections; each may be set any time before finish, and a
  * second call replaces the first. Arrays and text are copied. */
 int kj_img_writer_set_memmap(struct kj_img_writer *w,

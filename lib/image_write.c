@@ -5,10 +5,11 @@
  * Three kinds of thread share a ring of `nslots` chunk slots:
  *
  *   caller   kj_img_writer_add() copies DATA pages into the slot being
- *            filled; a full slot is submitted (sequence number `filled`).
- *   workers  take submitted slots in sequence order (`next_compress`) and
- *            compress each into its own output buffer, each worker with
- *            its own ZSTD_CCtx. Several chunks compress at once and may
+ *            filled (kj_img_writer_add_mapped() records where they lie
+ *            instead); a full slot is submitted (sequence number `filled`).
+ *   workers  take submitted slots in sequence order (`next_compress`),
+ *            copy in the pages that were only recorded, and compress each
+ *            into its own output buffer, each worker with its own ZSTD_CCtx. Several chunks compress at once and may
  *            finish in any order.
  *   writer   one thread writes the compressed slots strictly in sequence
  *            order (`written`), each at the next 4 KiB-aligned offset, so
@@ -61,6 +62,9 @@
 
 struct slot {
 	uint8_t *in;		/* chunk_pages pages */
+	const uint8_t **page;	/* where page i lies: in[i], or the caller's
+				 * page that stays put (add_mapped), copied
+				 * into in[i] by the worker if it compresses */
 	uint8_t *out;		/* compressed frame + zero padding */
 	uint64_t seq;		/* chunk number */
 	uint64_t first_page;	/* stream index of in[0] */
@@ -276,6 +280,18 @@ static bool check_this_time(const struct kj_img_writer *w, uint64_t place)
 	       (place + w->memory->saves) % w->kept_check_one_in == 0;
 }
 
+/* The slot's pages into in[], where they are not yet: a worker's copy of
+ * the pages the caller added mapped. */
+static void gather(struct slot *s)
+{
+	for (uint32_t i = 0; i < s->npages; i++) {
+		uint8_t *to = s->in + (size_t)i * KJ_IMG_PAGE_SIZE;
+
+		if (s->page[i] != to)
+			memcpy(to, s->page[i], KJ_IMG_PAGE_SIZE);
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *wk = arg;
@@ -306,7 +322,8 @@ static void *worker_main(void *arg)
 			 * digests: none is taken.) */
 			const struct kj_chunk_record *o = w->old ? &w->old[s->place] : NULL;
 
-			kj_chunk_digest(s->in, len, &s->digest_low, &s->digest_high);
+			kj_chunk_digest_pages(s->page, s->npages, &s->digest_low,
+					      &s->digest_high);
 			if (o && o->valid && o->npages == s->npages &&
 			    o->digest_low == s->digest_low && o->digest_high == s->digest_high &&
 			    (!check_this_time(w, s->place) || still_on_target(w, o, s->out))) {
@@ -317,6 +334,7 @@ static void *worker_main(void *arg)
 			}
 		}
 		if (!s->kept) {
+			gather(s);
 			if (kj_chunk_is_incompressible(wk->probe, s->in, s->npages,
 						       wk->probe_out, sizeof(wk->probe_out)))
 				r = kj_stored_frame_write(s->out, w->out_cap, s->in, len);
@@ -514,6 +532,7 @@ static void writer_free(struct kj_img_writer *w)
 		for (unsigned i = 0; i < w->nslots; i++) {
 			map_free(w->slots[i].in, w->in_size);
 			map_free(w->slots[i].out, w->out_size);
+			free(w->slots[i].page);
 		}
 		free(w->slots);
 	}
@@ -563,7 +582,7 @@ uint64_t kj_img_writer_memory(unsigned threads, uint32_t chunk_pages)
 		chunk_pages = KJ_IMG_DEFAULT_CHUNK_PAGES;
 	in = (uint64_t)chunk_pages * KJ_IMG_PAGE_SIZE;
 	out = kj_direct_buffer_size(ZSTD_compressBound((size_t)in));	/* as writer_open */
-	return (uint64_t)slots_for(threads) * (in + out);
+	return (uint64_t)slots_for(threads) * (in + out + chunk_pages * sizeof(void *));
 }
 
 /* The margin a save keeps beyond its own needs: the kernel's (writes in
@@ -901,7 +920,8 @@ int kj_img_writer_open(struct kj_img_writer **wp, int fd, uint64_t target_size,
 		/* Page-aligned: whole-page copies, and whole-page writes. */
 		w->slots[i].in = map_alloc(w->in_size);
 		w->slots[i].out = map_alloc(w->out_size);
-		if (!w->slots[i].in || !w->slots[i].out)
+		w->slots[i].page = calloc(chunk_pages, sizeof(*w->slots[i].page));
+		if (!w->slots[i].in || !w->slots[i].out || !w->slots[i].page)
 			goto nomem;
 	}
 	if (w->places) {
@@ -1046,8 +1066,8 @@ static void submit(struct kj_img_writer *w)
 	w->fill = NULL;
 }
 
-int kj_img_writer_add(struct kj_img_writer *w, uint64_t pfn, const void *page,
-		      struct kj_err *e)
+static int add_page(struct kj_img_writer *w, uint64_t pfn, const void *page, bool mapped,
+		    struct kj_err *e)
 {
 	struct kj_err err;
 	bool zero;
@@ -1090,13 +1110,27 @@ int kj_img_writer_add(struct kj_img_writer *w, uint64_t pfn, const void *page,
 		w->pages_zero++;
 		return 0;
 	}
-	memcpy(w->fill->in + (size_t)w->fill->npages * KJ_IMG_PAGE_SIZE, page,
-	       KJ_IMG_PAGE_SIZE);
-	w->fill->npages++;
+	uint8_t *in = w->fill->in + (size_t)w->fill->npages * KJ_IMG_PAGE_SIZE;
+
+	if (!mapped)
+		memcpy(in, page, KJ_IMG_PAGE_SIZE);
+	w->fill->page[w->fill->npages++] = mapped ? page : in;
 	w->pages_data++;
 	if (w->fill->npages == w->chunk_pages)
 		submit(w);
 	return 0;
+}
+
+int kj_img_writer_add(struct kj_img_writer *w, uint64_t pfn, const void *page,
+		      struct kj_err *e)
+{
+	return add_page(w, pfn, page, false, e);
+}
+
+int kj_img_writer_add_mapped(struct kj_img_writer *w, uint64_t pfn, const void *page,
+			     struct kj_err *e)
+{
+	return add_page(w, pfn, page, true, e);
 }
 
 int kj_img_writer_set_memmap(struct kj_img_writer *w,

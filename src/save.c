@@ -323,9 +323,12 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 			       !kj_ranges_covers(&m.b_mem, (pfn + n) * KJ_PAGE_SIZE,
 						 (pfn + n + 1) * KJ_PAGE_SIZE, -1))
 				n++;
-			/* straight from the mapped core where it is (the writer
-			 * copies each page once), else a copy here first */
+			/* straight from the mapped core where it is (it stays
+			 * put until the save ends, A being frozen: the writer
+			 * copies a page only if it compresses its chunk), else
+			 * a copy here first */
 			const uint8_t *src = kj_vmcore_mapped(&m.vm, pa, n * KJ_PAGE_SIZE);
+			bool mapped = src;
 
 			if (!src) {
 				if (kj_vmcore_read(&m.vm, pa, buf, n * KJ_PAGE_SIZE, e)) {
@@ -335,7 +338,8 @@ int kj_save(const struct kj_save_opts *o, struct kj_save_report *rep, struct kj_
 				src = buf;
 			}
 			for (uint64_t k = 0; k < n; k++)
-				if (kj_img_writer_add(w, pfn + k, src + k * KJ_PAGE_SIZE, e))
+				if ((mapped ? kj_img_writer_add_mapped :
+				     kj_img_writer_add)(w, pfn + k, src + k * KJ_PAGE_SIZE, e))
 					goto out;
 			pfn += n;
 			done += n;

@@ -4,7 +4,8 @@
  * keeps of each chunk gives, for every length class xxHash treats apart
  * (empty, 1-3, 4-8, 9-16, 17-128, 129-240 bytes, longer, a whole page, a
  * whole chunk) and at odd addresses, the same digest as the library's
- * own XXH3_128bits(); one bit changed anywhere changes it.
+ * own XXH3_128bits(), and of pages scattered in memory the library's digest
+ * of them one after the other; one bit changed anywhere changes it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,6 +53,37 @@ static void test_same_as_the_library(void **state)
 	free(b);
 }
 
+/* Pages wherever they lie, in any order in memory: the digest of their
+ * bytes one after the other. */
+static void test_pages_where_they_lie(void **state)
+{
+	const size_t counts[] = { 0, 1, 2, 31, 1024 };
+	uint8_t *b = random_buffer(CHUNK + 8 * 4096), *joined = malloc(CHUNK);
+	const uint8_t **page = calloc(1024, sizeof(*page));
+
+	(void)state;
+	assert_non_null(joined);
+	assert_non_null(page);
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		size_t n = counts[c];
+		uint64_t low = 0, high = 0;
+
+		/* page i from a scattered place of b, backwards */
+		for (size_t i = 0; i < n; i++) {
+			page[i] = b + ((n - 1 - i) * 7 % 1031) * 4096;
+			memcpy(joined + i * 4096, page[i], 4096);
+		}
+		XXH128_hash_t want = XXH3_128bits(joined, n * 4096);
+
+		kj_chunk_digest_pages(page, n, &low, &high);
+		assert_int_equal(low, want.low64);
+		assert_int_equal(high, want.high64);
+	}
+	free(page);
+	free(joined);
+	free(b);
+}
+
 static void test_one_bit_changes_it(void **state)
 {
 	uint8_t *b = random_buffer(CHUNK);
@@ -74,6 +106,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_as_the_library),
+		cmocka_unit_test(test_pages_where_they_lie),
 		cmocka_unit_test(test_one_bit_changes_it),
 	};
 
