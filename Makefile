@@ -101,7 +101,6 @@ $(B)/payload/examples/%.o: payload/examples/%.c
 # make reads this file: then libzstd-dev may not be installed yet, and a
 # compiler that does not find a file prints its bare name.
 R_OBJ := $(B)/payload/restore/entry.o $(B)/payload/restore/restore.o $(B)/payload/restore/libc.o \
-	$(B)/payload/restore/copy_page.o \
 	$(B)/payload/lib/handover.o $(B)/payload/lib/uart.o
 J_OBJ := $(B)/payload/jumpback/entry.o $(B)/payload/lib/handover.o
 $(B)/payload/jumpback.elf: $(J_OBJ) payload/rt/link.ld

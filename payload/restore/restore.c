@@ -168,8 +168,13 @@ static uint64_t next_data_pfn(struct cursor *c)
 	return c->ext[c->i].pfn + c->off++;
 }
 
-/* copy_page.S */
-void copy_page(uint64_t dst, const void *src);
+static void copy_page(uint64_t dst, const void *src)
+{
+	void *d = (void *)(uintptr_t)dst;
+	uint64_t n = 512;
+
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+}
 
 static void zero_pages(uint64_t dst, uint64_t pages)
 {
