@@ -113,10 +113,12 @@ vm_run() {
 		fi
 		# --foreground: QEMU stays in the scenario's process group, so
 		# that stopping the scenario (tests/vm/run) stops QEMU too.
-		# KJ_VM_TRACE=1: QEMU logs every exception and CPU reset to
-		# LOG.trace (-d int,cpu_reset), for a guest that dies silently
+		# LOG.trace: QEMU's log of CPU resets, a triple fault among them
+		# (a few KiB). KJ_VM_TRACE=1: every exception too (-d int), for
+		# a guest that dies silently (tens of MiB a minute).
+		rm -f "$log.trace"
 		timeout --foreground -k 5 "$timeout" qemu-system-x86_64 -accel tcg "${machine[@]}" \
-			${KJ_VM_TRACE:+-d int,cpu_reset -D "$log.trace"} \
+			-d "cpu_reset${KJ_VM_TRACE:+,int}" -D "$log.trace" \
 			-cpu max -m "$mem" -smp "$smp" -nodefaults -no-reboot \
 			-display none "${serial[@]}" \
 			-kernel "$kernel" ${initrd:+-initrd "$initrd"} \
@@ -129,17 +131,38 @@ vm_run() {
 		fi
 		# A kernel that dies before it runs /init never met kjump: under
 		# multi-threaded TCG, boot-time code patching occasionally traps
-		# (seen with Debian's kernel: "Oops: int3" in early init). Boot
-		# such a guest once more, and keep the first log.
-		if [ "$try" = 1 ] && grep -aq 'Kernel panic' "$log" &&
-		   ! grep -aq 'Run /init\|KJTEST' "$log"; then
+		# (seen with Debian's kernel: "Oops: int3" in early init), and
+		# a guest may stop (QEMU status 0: a panic with panic=-1, or a
+		# triple fault with -no-reboot) before user space. Boot such a
+		# guest once more, and keep the first logs. Not a guest that
+		# reached user space ("Run /init", a test's or a bench's line) or
+		# that a kernel resumed from its own hibernation image (bench/
+		# hibernate's peer: its resumed system prints no "Run /init").
+		if [ "$try" = 1 ] && [ "$VM_RC" = 0 ] &&
+		   ! grep -aq 'Run /\|KJTEST\|BENCH \|resume from hibernation\|image data' "$log"; then
 			mv "$log" "$log.boot-flake"
-			echo "vm_run: the guest kernel died before /init; booting it once more" >&2
+			[ -f "$log.trace" ] && mv "$log.trace" "$log.trace.boot-flake"
+			echo "vm_run: the guest kernel stopped before user space" \
+				"($(vm_stop_reason "$log.boot-flake" "$log.trace.boot-flake")); booting it once more" >&2
 			continue
 		fi
 		break
 	done
 	return 0
+}
+
+# vm_stop_reason LOG [TRACE]: how a guest that printed no verdict ended,
+# in a few words with its last console line: a triple fault (in QEMU's
+# TRACE, LOG.trace by default), a kernel panic, or else "it stopped".
+vm_stop_reason() {
+	local log=$1 trace=${2:-$1.trace} last how="it stopped"
+	last=$(tr -d '\r' <"$log" | grep -a -v '^[[:space:]]*$' | tail -n 1 | cut -c1-120)
+	if [ -f "$trace" ] && grep -aq 'Triple fault' "$trace"; then
+		how="a CPU triple-faulted"
+	elif grep -aq 'Kernel panic' "$log"; then
+		how="kernel panic: $(grep -a -m1 'Kernel panic' "$log" | tr -d '\r' | cut -c1-100)"
+	fi
+	echo "$how; last console line: ${last:-none}"
 }
 
 # verdict LOG: print PASS or "FAIL: reason" from a guest's console log.
@@ -155,7 +178,7 @@ verdict() {
 	elif grep -aq 'Kernel panic' "$log"; then
 		echo "FAIL: guest kernel panic: $(grep -a -m1 'Kernel panic' "$log" | tr -d '\r' | cut -c1-120)"
 	else
-		echo "FAIL: guest stopped without a verdict (QEMU status ${VM_RC:-?}; log $log)"
+		echo "FAIL: guest stopped without a verdict (QEMU status ${VM_RC:-?}: $(vm_stop_reason "$log"); log $log)"
 	fi
 	return 1
 }
