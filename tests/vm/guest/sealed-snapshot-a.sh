@@ -22,8 +22,11 @@ start_counter /tmp/counter
 for _ in $(seq 64); do head -c 4000 /dev/urandom; printf '%s' "$secret"; done > /tmp/secret.bin
 sh -c "s='$secret'; while :; do sleep 1; done" &
 marker="kjump-sealed-snapshot-marker-$$-$(cat /proc/sys/kernel/random/uuid)"
-echo "$marker" > /dev/kmsg
+# the note first, and its line out on the console before the kernel's
+# echo of the marker, which would otherwise land inside it (seen on 7.3)
 note "marker: $marker"
+usleep 300000
+echo "$marker" > /dev/kmsg
 # holds FILE TEXT: is TEXT in FILE? (busybox grep stops a line at a NUL
 # byte, so the NULs go first)
 holds() { tr -d '\000' < "$1" | grep -q -F "$2"; }

@@ -6,8 +6,11 @@ patfill $seed 256 /tmp/pattern.list > /tmp/patfill.out &
 for i in $(seq 600); do grep -q ready /tmp/patfill.out 2>/dev/null && break; usleep 100000; done
 grep -q ready /tmp/patfill.out || fail "patfill did not get ready"
 marker="kjump-snapshot-marker-$seed-$$"
-echo "$marker" > /dev/kmsg
+# the note first, and its line out on the console before the kernel's
+# echo of the marker, which would otherwise land inside it (seen on 7.3)
 note "marker: $marker"
+usleep 300000
+echo "$marker" > /dev/kmsg
 
 json() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p" /tmp/info.json; }
 for n in 1 2 3; do
