@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jump_cpus.h"
 #include "../lib/kexec.h"
 #include "../lib/memmap.h"
 #include "../lib/pinned.h"
@@ -179,12 +180,17 @@ static int run_calls(const struct call_opts *o, const struct kj_program *p,
 	sync();	/* a program that crashes the machine should lose nothing */
 	for (unsigned long i = 0; i < o->repeat; i++) {
 		uint64_t before = r->calls;
+		struct kj_jump_cpus cpus;
+		bool jumped;
 		double t0;
 
 		if (kj_pinned_verify(res, e))
 			return kj_prefix(e, "before call %lu", i + 1);
 		t0 = kj_now();
-		if (kj_kexec_jump(e))
+		kj_jump_cpus_offline(&cpus);
+		jumped = kj_kexec_jump(e) == 0;
+		kj_jump_cpus_online(&cpus);
+		if (!jumped)
 			return kj_prefix(e, "call %lu", i + 1);
 		lat[i] = kj_now() - t0;
 		if (kj_pinned_verify(res, e))

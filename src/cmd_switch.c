@@ -13,6 +13,7 @@
 
 #include "b_loader.h"
 #include "cli.h"
+#include "jump_cpus.h"
 #include "jump_back.h"
 #include "../lib/kexec.h"
 #include "../lib/preflight.h"
@@ -51,13 +52,18 @@ static void switch_help(void)
 
 int kj_switch_to_b(struct kj_state *st, double *seconds, struct kj_err *e)
 {
+	struct kj_jump_cpus cpus;
 	double t0;
+	int r;
 
 	sync();		/* should B never come back, A's files are on disk */
+	kj_jump_cpus_offline(&cpus);
 	t0 = kj_now();
-	if (kj_kexec_jump(e))
-		return -1;
+	r = kj_kexec_jump(e);
 	*seconds = kj_now() - t0;
+	kj_jump_cpus_online(&cpus);
+	if (r)
+		return -1;
 	st->switches++;
 	return kj_state_save(st, e);
 }

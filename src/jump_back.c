@@ -17,6 +17,7 @@
 #include "../lib/vmcore.h"
 #include "../payload/include/kjump/jumpback.h"
 #include "cli.h"
+#include "jump_cpus.h"
 
 int kj_peer_read(struct kj_peer *p, struct kj_err *e)
 {
@@ -152,6 +153,7 @@ int kj_peer_back(enum kj_back_mode mode, double *seconds, unsigned long *switche
 	struct kj_peer peer;
 	struct kj_state st;
 	int loaded = kj_kexec_loaded(), r;
+	struct kj_jump_cpus cpus;
 	double t0;
 
 	if (kj_peer_read(&peer, e))
@@ -186,11 +188,14 @@ int kj_peer_back(enum kj_back_mode mode, double *seconds, unsigned long *switche
 			return -1;
 	}
 	sync();
+	kj_jump_cpus_offline(&cpus);
 	t0 = kj_now();
-	if (kj_kexec_jump(e))
-		return -1;
+	r = kj_kexec_jump(e);
 	if (seconds)
 		*seconds = kj_now() - t0;
+	kj_jump_cpus_online(&cpus);
+	if (r)
+		return -1;
 	st.switches++;
 	if (switches)
 		*switches = st.switches;
