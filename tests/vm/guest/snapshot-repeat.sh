@@ -13,7 +13,8 @@ start_counter /tmp/counter
 start_pattern 77 "$mib"
 # a busy A: memory churned all along, snapshots included
 [ "$busy" = 1 ] && ( while :; do dd if=/dev/urandom of=/tmp/churn bs=64k count=64 2>/dev/null; rm -f /tmp/churn; done ) &
-note "A: $snaps snapshots in a row, $mib MiB pattern held, busy $busy"
+cpus=$(cat /sys/devices/system/cpu/online)	# kjump takes all but one offline for each jump
+note "A: $snaps snapshots in a row, $mib MiB pattern held, busy $busy, CPUs $cpus online"
 
 for n in $(seq "$snaps"); do
 	# data that changes between snapshots: a new file each time
@@ -28,6 +29,8 @@ for n in $(seq "$snaps"); do
 	[ "$c2" -gt "$c1" ] || fail "A's counter stuck after snapshot $n"
 	[ "$(sha256sum /tmp/file | cut -c1-64)" = "$sum" ] || fail "A's file changed in snapshot $n"
 	check_pattern "A's pattern in snapshot $n"
+	[ "$(cat /sys/devices/system/cpu/online)" = "$cpus" ] ||
+		fail "CPUs online after snapshot $n: $(cat /sys/devices/system/cpu/online), before: $cpus"
 	kjump verify --quiet /dev/vdb > /tmp/verify.out 2>&1 ||
 		fail "verify after snapshot $n: $(cat /tmp/verify.out)"
 	note "snapshot $n: $(grep frozen: /tmp/snap.out); file, pattern and image good"
@@ -48,5 +51,7 @@ grep -q "B did not save the image: not saving: " /tmp/snap.out ||
 	fail "A did not give B's reason for refusing: $(tail -n 2 /tmp/snap.out)"
 c1=$(cat /tmp/counter); usleep 300000
 [ "$(cat /tmp/counter)" -gt "$c1" ] || fail "A's counter stuck after the refused snapshot"
+[ "$(cat /sys/devices/system/cpu/online)" = "$cpus" ] ||
+	fail "CPUs online after the refused snapshot: $(cat /sys/devices/system/cpu/online), before: $cpus"
 note "B in $least MiB refused the save; A continues"
 pass
