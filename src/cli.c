@@ -106,6 +106,15 @@ void kj_info(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void kj_interrupting_signals(sigset_t *s)
+{
+	sigemptyset(s);
+	sigaddset(s, SIGINT);
+	sigaddset(s, SIGTERM);
+	sigaddset(s, SIGHUP);
+	sigaddset(s, SIGQUIT);
+}
+
 double kj_now(void)
 {
 	struct timespec ts;

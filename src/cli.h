@@ -6,6 +6,7 @@
 #ifndef KJUMP_CLI_H
 #define KJUMP_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,6 +47,10 @@ int kj_bad_option(int c, char *const *argv, const struct option *lo);
 void kj_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 double kj_now(void);	/* CLOCK_BOOTTIME seconds: counts time spent frozen */
+
+/* The signals that end kjump from a terminal or a service manager (INT,
+ * TERM, HUP, QUIT): what kjump holds back while a jump is under way. */
+void kj_interrupting_signals(sigset_t *s);
 
 /* Programs built into this binary: payload/examples, purgatory, restore. */
 int kj_blob_find(const char *name, const uint8_t **data, size_t *len);

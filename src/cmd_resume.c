@@ -140,15 +140,6 @@ static void progress(void *arg, uint64_t done, uint64_t total)
  * back from before the load, so that kjump, not the signal, decides, and
  * unloads first. They stay held until kjump exits, reporting the signal
  * (exit status 1): unblocked, a pending one would end it before that. */
-static void interrupting_signals(sigset_t *s)
-{
-	sigemptyset(s);
-	sigaddset(s, SIGINT);
-	sigaddset(s, SIGTERM);
-	sigaddset(s, SIGHUP);
-	sigaddset(s, SIGQUIT);
-}
-
 static int check_interrupted(const sigset_t *held, struct kj_err *e)
 {
 	sigset_t p;
@@ -438,7 +429,7 @@ static int resume(const struct resume_opts *o, struct kj_err *e)
 
 	/* 6. The jump. From the load on, every way out unloads first. */
 	double tl = kj_now();
-	interrupting_signals(&held);
+	kj_interrupting_signals(&held);
 	if (sigprocmask(SIG_BLOCK, &held, NULL)) {
 		kj_fail_errno(e, "cannot hold back signals for the jump");
 		goto out;

@@ -571,11 +571,7 @@ static int run(const struct snap_opts *o)
 	 * can leave on the target is one resume refuses (hibernation.md). */
 	sigset_t hold;
 
-	sigemptyset(&hold);
-	sigaddset(&hold, SIGINT);
-	sigaddset(&hold, SIGTERM);
-	sigaddset(&hold, SIGHUP);
-	sigaddset(&hold, SIGQUIT);
+	kj_interrupting_signals(&hold);
 	if (sigprocmask(SIG_BLOCK, &hold, NULL)) {
 		kj_target_close(&t);
 		kj_fail_errno(&e, "cannot hold back signals for the switch");

@@ -8,12 +8,7 @@ void kj_jump_cpus_offline(struct kj_jump_cpus *j)
 	struct kj_err e;
 	sigset_t hold;
 
-	sigemptyset(&hold);
-	sigaddset(&hold, SIGINT);
-	sigaddset(&hold, SIGTERM);
-	sigaddset(&hold, SIGHUP);
-	sigaddset(&hold, SIGQUIT);
-	sigaddset(&hold, SIGTSTP);
+	kj_interrupting_signals(&hold);
 	sigprocmask(SIG_BLOCK, &hold, &j->old_mask);
 	if (kj_secondary_cpus_offline(KJ_SYSFS_CPU_DIR, &j->offlined, &e))
 		kj_info("warning: %s; the kernel takes the CPUs still online offline "
