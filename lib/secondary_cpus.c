@@ -144,13 +144,16 @@ int kj_secondary_cpus_offline(const char *dir, struct kj_offlined_cpus *o,
 			continue;
 		if (r < 0) {
 			kj_fail_errno(e, "CPU %u did not go offline", online[i]);
-			free(online);
-			return -1;
+			break;
 		}
 		o->cpu[o->count++] = online[i];
 	}
 	free(online);
-	return 0;
+	if (!o->count) {
+		free(o->cpu);
+		o->cpu = NULL;
+	}
+	return r < 0 ? -1 : 0;
 }
 
 int kj_secondary_cpus_online(const char *dir, struct kj_offlined_cpus *o,

@@ -171,6 +171,7 @@ static void test_nothing_to_take(void **state)
 	dir = make_cpu_dir("0-1\n", NULL, 0);	/* cpu1 has no online file */
 	assert_int_equal(kj_secondary_cpus_offline(dir, &o, &e), 0);
 	assert_int_equal(o.count, 0);
+	assert_null(o.cpu);
 	remove_dir(dir);
 }
 
