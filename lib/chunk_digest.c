@@ -6,14 +6,6 @@
 #define XXH_VECTOR XXH_SCALAR
 #include <xxhash.h>
 
-void kj_chunk_digest(const void *p, size_t len, uint64_t *low, uint64_t *high)
-{
-	XXH128_hash_t d = XXH3_128bits(p, len);
-
-	*low = d.low64;
-	*high = d.high64;
-}
-
 void kj_chunk_digest_pages(const uint8_t *const *page, size_t npages, uint64_t *low,
 			   uint64_t *high)
 {

@@ -18,11 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* XXH3-128 of p[0..len): the same value as libxxhash's XXH3_128bits(). */
-void kj_chunk_digest(const void *p, size_t len, uint64_t *low, uint64_t *high);
-
-/* The same of npages 4 KiB pages wherever they lie: the digest of their
- * bytes one after the other, as if they were one buffer. */
+/* XXH3-128 of npages 4 KiB pages wherever they lie: the value of
+ * libxxhash's XXH3_128bits() of their bytes one after the other. */
 void kj_chunk_digest_pages(const uint8_t *const *page, size_t npages, uint64_t *low,
 			   uint64_t *high);
 
