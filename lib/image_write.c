@@ -8,9 +8,10 @@
  *            filled (kj_img_writer_add_mapped() records where they lie
  *            instead); a full slot is submitted (sequence number `filled`).
  *   workers  take submitted slots in sequence order (`next_compress`),
- *            copy in the pages that were only recorded, and compress each
- *            into its own output buffer, each worker with its own ZSTD_CCtx. Several chunks compress at once and may
- *            finish in any order.
+ *            copy in the pages that were only recorded (unless the chunk
+ *            is kept, below), and compress each into its own output
+ *            buffer, each worker with its own ZSTD_CCtx. Several chunks
+ *            compress at once and may finish in any order.
  *   writer   one thread writes the compressed slots strictly in sequence
  *            order (`written`), each at the next 4 KiB-aligned offset, so
  *            the stream on the target is in order and offsets only grow.
