@@ -39,8 +39,7 @@ grep -q "resumed from hibernation" /tmp/hib.out || fail "kjump hibernate did not
 sleep 1
 n2=$(cat /data/count)
 [ "$n2" -gt "$n1" ] || fail "the writer did not go on after the resume ($n1 -> $n2)"
-[ "$(cat /sys/devices/system/cpu/online)" = "$cpus" ] ||
-	fail "CPUs online after the resume: $(cat /sys/devices/system/cpu/online), before: $cpus"
+check_cpus "$cpus" "after the resume"
 kill $WRITER $FLUSHED; wait $WRITER $FLUSHED 2>/dev/null
 killall dd 2>/dev/null; usleep 500000	# the last dd, which the kill leaves
 rm -f /data/big0 /data/big1

@@ -30,3 +30,11 @@ check_pattern() {
 	[ "$(cat /tmp/pat.list.check 2>/dev/null)" = "same 0" ] ||
 		fail "$1 changed: $(cat /tmp/pat.list.check 2>/dev/null)"
 }
+
+# check_cpus BEFORE WHEN: fail unless the CPUs online are BEFORE (a list
+# read from /sys/devices/system/cpu/online earlier): kjump takes all but
+# one offline for each jump and must bring them back.
+check_cpus() {
+	[ "$(cat /sys/devices/system/cpu/online)" = "$1" ] ||
+		fail "CPUs online $2: $(cat /sys/devices/system/cpu/online), before: $1"
+}

@@ -29,8 +29,7 @@ for n in $(seq "$snaps"); do
 	[ "$c2" -gt "$c1" ] || fail "A's counter stuck after snapshot $n"
 	[ "$(sha256sum /tmp/file | cut -c1-64)" = "$sum" ] || fail "A's file changed in snapshot $n"
 	check_pattern "A's pattern in snapshot $n"
-	[ "$(cat /sys/devices/system/cpu/online)" = "$cpus" ] ||
-		fail "CPUs online after snapshot $n: $(cat /sys/devices/system/cpu/online), before: $cpus"
+	check_cpus "$cpus" "after snapshot $n"
 	kjump verify --quiet /dev/vdb > /tmp/verify.out 2>&1 ||
 		fail "verify after snapshot $n: $(cat /tmp/verify.out)"
 	note "snapshot $n: $(grep frozen: /tmp/snap.out); file, pattern and image good"
@@ -51,7 +50,6 @@ grep -q "B did not save the image: not saving: " /tmp/snap.out ||
 	fail "A did not give B's reason for refusing: $(tail -n 2 /tmp/snap.out)"
 c1=$(cat /tmp/counter); usleep 300000
 [ "$(cat /tmp/counter)" -gt "$c1" ] || fail "A's counter stuck after the refused snapshot"
-[ "$(cat /sys/devices/system/cpu/online)" = "$cpus" ] ||
-	fail "CPUs online after the refused snapshot: $(cat /sys/devices/system/cpu/online), before: $cpus"
+check_cpus "$cpus" "after the refused snapshot"
 note "B in $least MiB refused the save; A continues"
 pass

@@ -32,7 +32,7 @@ run() {
 	grep -aq "image complete and verified; powering off" "$OUT/run1-A.log" ||
 		{ echo "$(verdict "$OUT/run1-A.log") (A did not hibernate)"; return 1; }
 	# kjump, not the kernel's jump, took CPU 1 offline: before the freeze
-	tr -d '\r' <"$OUT/run1-A.log" | awk '/CPU 1 is now offline/ { off = NR }
+	tr -d '\r' <"$OUT/run1-A.log" | awk '/CPU 1 is now offline/ { if (!off) off = NR }
 		/Freezing user space processes/ { if (!frz) frz = NR }
 		END { exit !(off && frz && off < frz) }' ||
 		{ echo "FAIL: A's CPU 1 did not go offline before the jump froze its tasks"; return 1; }
